@@ -1,0 +1,150 @@
+package io.anytext2.nn.ops;
+
+import java.util.List;
+
+/**
+ * The small set of tensor operations the AnyText2 networks are written against.
+ *
+ * <p>Every network in {@code io.anytext2.nn} is written once against this interface. The exporter
+ * implements it by appending ONNX nodes to a graph (T = a graph value), the trainer by running
+ * eagerly on DJL NDArrays with autograd, and {@link ShapeOps} by propagating shapes only (used to
+ * list the weight keys and shapes a configuration expects).
+ *
+ * <p>Conventions: tensors are NCHW / row-major like PyTorch; {@code axis} arguments may be negative
+ * (counted from the end); {@code weight} keys are the official checkpoint keys, unchanged. Code
+ * written against this interface may branch on configuration but never on tensor values, so that it
+ * always exports to a static graph. The interface grows only when a network needs a new operation.
+ */
+public interface TensorOps<T> {
+
+  // ---------------------------------------------------------------- parameters and constants
+
+  /**
+   * A parameter of the network, by its checkpoint key. The backend checks that the stored tensor
+   * has exactly {@code shape} and fails with a message naming the key otherwise.
+   */
+  T weight(String key, long... shape);
+
+  /** A float32 constant tensor (copied; the caller may reuse the array). */
+  T constant(float[] values, long... shape);
+
+  /** A float32 scalar constant (rank 0). */
+  default T scalar(float value) {
+    return constant(new float[] {value});
+  }
+
+  /** The static shape of x (every dimension known: networks are built for concrete shapes). */
+  long[] shape(T x);
+
+  // ---------------------------------------------------------------- layers
+
+  /**
+   * 2-D convolution, zero padding. {@code w} is [out, in/groups, kh, kw]; {@code b} [out] or null.
+   * {@code pads} = {top, left, bottom, right}.
+   */
+  T conv2d(T x, T w, T b, int strideH, int strideW, int[] pads, int groups);
+
+  /** y = x · wᵀ + b over the last axis; {@code w} is [out, in], {@code b} [out] or null. */
+  T linear(T x, T w, T b);
+
+  /** GroupNorm over [N, C, ...] with {@code groups} groups, affine gamma/beta of shape [C]. */
+  T groupNorm(T x, int groups, float eps, T gamma, T beta);
+
+  /** LayerNorm over the last axis, affine gamma/beta of shape [last]. */
+  T layerNorm(T x, float eps, T gamma, T beta);
+
+  /** BatchNorm2d in inference mode over axis 1 (running statistics), as PyTorch eval(). */
+  T batchNorm(T x, float eps, T gamma, T beta, T runningMean, T runningVar);
+
+  /** Rows of {@code table} [V, D] selected by integer {@code ids} [...] → [..., D]. */
+  T embedding(T table, T ids);
+
+  // ---------------------------------------------------------------- arithmetic
+
+  T add(T a, T b);
+
+  T sub(T a, T b);
+
+  T mul(T a, T b);
+
+  T div(T a, T b);
+
+  /** Batched matrix product with numpy broadcasting over the leading axes. */
+  T matmul(T a, T b);
+
+  /** x · s for a float literal s. */
+  T scale(T x, float s);
+
+  T softmax(T x, int axis);
+
+  T exp(T x);
+
+  T sqrt(T x);
+
+  T cos(T x);
+
+  T sin(T x);
+
+  /** Elementwise clamp to [min, max]. */
+  T clip(T x, float min, float max);
+
+  /** Mean over the given axes, keeping them as size-1 dimensions. */
+  T meanKeepDims(T x, int... axes);
+
+  /** Sum over the given axes, keeping them as size-1 dimensions. */
+  T sumKeepDims(T x, int... axes);
+
+  // ---------------------------------------------------------------- activations
+
+  T relu(T x);
+
+  T sigmoid(T x);
+
+  /** x · sigmoid(x). */
+  default T silu(T x) {
+    return mul(x, sigmoid(x));
+  }
+
+  /** Exact GELU: 0.5 · x · (1 + erf(x / √2)). */
+  T geluErf(T x);
+
+  /** x · sigmoid(1.702 · x) (CLIP). */
+  default T quickGelu(T x) {
+    return mul(x, sigmoid(scale(x, 1.702f)));
+  }
+
+  /** relu6(x + 3) / 6. */
+  T hardSigmoid(T x);
+
+  /** x · relu6(x + 3) / 6. */
+  default T hardSwish(T x) {
+    return mul(x, hardSigmoid(x));
+  }
+
+  // ---------------------------------------------------------------- shape
+
+  /** Reshape; at most one dimension may be -1. */
+  T reshape(T x, long... shape);
+
+  T permute(T x, int... axes);
+
+  T concat(int axis, List<T> xs);
+
+  /** Elements [from, to) along {@code axis}. */
+  T slice(T x, int axis, long from, long to);
+
+  /** Nearest-neighbour ×2 upsampling of the last two axes (each pixel copied to a 2×2 block). */
+  T upsampleNearest2x(T x);
+
+  /** Average pooling of the last two axes with a square kernel, stride = kernel, floor. */
+  T avgPool2d(T x, int kernel);
+
+  /** Broadcast x to {@code shape} (numpy rules). */
+  T expand(T x, long... shape);
+
+  /**
+   * Rows of x replaced where mask is true: {@code mask ? a : b} elementwise with broadcasting;
+   * {@code mask} holds 0/1 floats.
+   */
+  T where(T mask, T a, T b);
+}
