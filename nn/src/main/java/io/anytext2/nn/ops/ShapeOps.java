@@ -226,6 +226,12 @@ public final class ShapeOps implements TensorOps<ShapeOps.Shape> {
   @Override
   public Shape reshape(Shape x, long... shape) {
     long[] out = shape.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == 0) {
+        check(i < x.rank(), "reshape: 0 beyond input rank", x.dims, shape);
+        out[i] = x.dims[i];
+      }
+    }
     int unknown = -1;
     long known = 1;
     for (int i = 0; i < out.length; i++) {
@@ -239,6 +245,18 @@ public final class ShapeOps implements TensorOps<ShapeOps.Shape> {
     if (unknown >= 0) out[unknown] = x.numel() / known;
     check(numel(out) == x.numel(), "reshape: element count", x.dims, shape);
     return new Shape(out);
+  }
+
+  @Override
+  public Shape imageToTokens(Shape x) {
+    check(x.rank() == 4, "imageToTokens: rank", x.dims, null);
+    return new Shape(new long[] {x.dims[0], x.dims[2] * x.dims[3], x.dims[1]});
+  }
+
+  @Override
+  public Shape tokensToImage(Shape t, Shape like) {
+    check(t.rank() == 3 && like.rank() == 4 && t.dims[1] == like.dims[2] * like.dims[3], "tokensToImage", t.dims, like.dims);
+    return new Shape(new long[] {t.dims[0], t.dims[2], like.dims[2], like.dims[3]});
   }
 
   @Override

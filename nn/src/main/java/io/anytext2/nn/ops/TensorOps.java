@@ -33,7 +33,11 @@ public interface TensorOps<T> {
     return constant(new float[] {value});
   }
 
-  /** The static shape of x (every dimension known: networks are built for concrete shapes). */
+  /**
+   * The shape of x as far as it is known when the network is built: -1 for a dimension that is
+   * only known at run time (batch, image height/width in an exported graph). Networks may read
+   * static sizes (channels, heads) from it, never the dynamic ones.
+   */
   long[] shape(T x);
 
   // ---------------------------------------------------------------- layers
@@ -123,8 +127,17 @@ public interface TensorOps<T> {
 
   // ---------------------------------------------------------------- shape
 
-  /** Reshape; at most one dimension may be -1. */
+  /**
+   * Reshape with ONNX semantics: an entry 0 copies the input's dimension at the same index, one
+   * entry may be -1 (inferred). Use 0/-1 for batch and spatial sizes so that graphs stay dynamic.
+   */
   T reshape(T x, long... shape);
+
+  /** Image to tokens: [B, C, H, W] → [B, H·W, C] (row-major over H then W). */
+  T imageToTokens(T x);
+
+  /** Tokens back to an image: [B, H·W, C] → [B, C, H, W], with H and W taken from {@code like}. */
+  T tokensToImage(T tokens, T like);
 
   T permute(T x, int... axes);
 
