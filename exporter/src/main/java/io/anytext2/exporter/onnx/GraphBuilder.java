@@ -1,0 +1,232 @@
+package io.anytext2.exporter.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Emits the nodes, inputs, outputs and initializers of one ONNX graph and writes the model. Value
+ * names are unique: checkpoint keys and caller-chosen input/output names are taken verbatim, node
+ * outputs get {@code <scope>/<OpType>[_k]} (scope = the weight key without ".weight" where a layer
+ * has one), which no checkpoint key can collide with since keys contain no '/'.
+ */
+final class GraphBuilder implements AutoCloseable {
+
+  /** Float constants with up to this many elements stay inline and are shared by content. */
+  private static final int SMALL_CONSTANT = 1024;
+
+  private final String graphName;
+  private final InitializerStore initializers;
+  private final GraphProto.Builder graph = GraphProto.newBuilder();
+  private final Set<String> names = new HashSet<>();
+  private final Map<String, Integer> nextSuffix = new HashMap<>();
+  private final Map<String, String> sharedConstants = new HashMap<>();
+
+  GraphBuilder(String graphName, WeightStorage storage) {
+    if (graphName == null || graphName.isBlank()) {
+      throw new IllegalArgumentException("expected a graph name, found '" + graphName + "'");
+    }
+    this.graphName = graphName;
+    this.initializers = new InitializerStore(storage);
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /** Reserves a caller-chosen value name; fails if it is already taken. */
+  void claim(String name) {
+    if (name == null || name.isEmpty())
+      throw new IllegalArgumentException("expected a value name, found empty");
+    if (!names.add(name))
+      throw new IllegalArgumentException(
+          "expected a new value name, found '" + name + "' already in the graph");
+  }
+
+  /** A new unique name starting with {@code base}. */
+  String fresh(String base) {
+    String name = base;
+    while (names.contains(name)) {
+      int k = nextSuffix.merge(base, 1, Integer::sum);
+      name = base + "_" + k;
+    }
+    names.add(name);
+    return name;
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  /** Appends a single-output node; returns the output's name. */
+  String node(String opType, String scope, List<String> inputs, AttributeProto... attributes) {
+    String out = fresh(scope + "/" + opType);
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName(out)
+            .setOpType(opType)
+            .addAllInput(inputs)
+            .addOutput(out)
+            .addAllAttribute(Arrays.asList(attributes))
+            .build());
+    return out;
+  }
+
+  /** An Identity node writing {@code input} to the (already claimed) value {@code output}. */
+  void identity(String input, String output) {
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setName(output + "/Identity")
+            .setOpType("Identity")
+            .addInput(input)
+            .addOutput(output)
+            .build());
+  }
+
+  static AttributeProto attr(String name, long value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
+  }
+
+  static AttributeProto attr(String name, float value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
+  }
+
+  static AttributeProto attr(String name, String value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+        .build();
+  }
+
+  static AttributeProto attrInts(String name, long... values) {
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    for (long v : values) a.addInts(v);
+    return a.build();
+  }
+
+  // ---------------------------------------------------------------- initializers and constants
+
+  /** A float initializer under a claimed name, placed by the storage policy. */
+  void weight(String name, long[] dims, float[] values) {
+    initializers.addFloats(name, dims, values, true);
+  }
+
+  /** A float constant; small ones are stored inline once per distinct content. */
+  String floatConstant(float[] values, long[] dims) {
+    if (values.length > SMALL_CONSTANT) {
+      String name = fresh("/Constant");
+      initializers.addFloats(name, dims, values, true);
+      return name;
+    }
+    String key = "f" + Arrays.toString(dims) + Arrays.toString(values);
+    String name = sharedConstants.get(key);
+    if (name == null) {
+      name = fresh("/Constant");
+      initializers.addFloats(name, dims, values.clone(), false);
+      sharedConstants.put(key, name);
+    }
+    return name;
+  }
+
+  /** A 1-D int64 constant (shapes, axes, slice bounds), shared by content. */
+  String int64Vector(long... values) {
+    String key = "i" + Arrays.toString(values);
+    String name = sharedConstants.get(key);
+    if (name == null) {
+      name = fresh("/Constant");
+      initializers.addLongs(name, new long[] {values.length}, values);
+      sharedConstants.put(key, name);
+    }
+    return name;
+  }
+
+  int initializerCount() {
+    return initializers.size();
+  }
+
+  // ---------------------------------------------------------------- inputs, outputs, model
+
+  /** A graph input; {@code dims} entries are Long (static) or String (symbolic). */
+  void input(String name, ElemType type, Object[] dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      if (d instanceof String s) shape.addDimBuilder().setDimParam(s);
+      else shape.addDimBuilder().setDimValue(((Number) d).longValue());
+    }
+    graph.addInput(valueInfo(name, type, shape));
+  }
+
+  /** A graph output; dimensions of -1 are left unnamed (unknown). */
+  void output(String name, ElemType type, long[] dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long d : dims) {
+      if (d >= 0) shape.addDimBuilder().setDimValue(d);
+      else shape.addDimBuilder();
+    }
+    graph.addOutput(valueInfo(name, type, shape));
+  }
+
+  /**
+   * Writes the model to {@code file}; external initializers go to {@code <file name>.data} beside
+   * it. The graph cannot be extended afterwards.
+   */
+  void save(Path file) throws IOException {
+    if (graph.getOutputCount() == 0)
+      throw new IllegalStateException("expected at least one graph output, found none");
+    Path absolute = file.toAbsolutePath();
+    String location = absolute.getFileName() + ".data";
+    initializers.finish(absolute.resolveSibling(location));
+    GraphProto g =
+        graph.clone().setName(graphName).addAllInitializer(initializers.tensors(location)).build();
+    ModelProto model =
+        ModelProto.newBuilder()
+            .setIrVersion(Opset.IR_VERSION)
+            .setProducerName(Opset.PRODUCER_NAME)
+            .addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain(Opset.DOMAIN).setVersion(Opset.VERSION))
+            .setGraph(g)
+            .build();
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(absolute), 1 << 20)) {
+      model.writeTo(out);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    initializers.close();
+  }
+
+  private static ValueInfoProto valueInfo(
+      String name, ElemType type, TensorShapeProto.Builder shape) {
+    TypeProto.Tensor.Builder tensor =
+        TypeProto.Tensor.newBuilder().setElemType(type.onnxCode()).setShape(shape);
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(tensor))
+        .build();
+  }
+}

@@ -1,0 +1,589 @@
+package io.anytext2.exporter.onnx;
+
+import static io.anytext2.exporter.onnx.GraphBuilder.attr;
+import static io.anytext2.exporter.onnx.GraphBuilder.attrInts;
+import static io.anytext2.exporter.onnx.StaticShapes.DYNAMIC;
+import static io.anytext2.exporter.onnx.StaticShapes.bad;
+import static io.anytext2.exporter.onnx.StaticShapes.compatible;
+import static io.anytext2.exporter.onnx.StaticShapes.mismatch;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import io.anytext2.nn.ops.TensorOps;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ONNX backend of {@link TensorOps}: every call appends nodes to one graph (ai.onnx opset
+ * {@value Opset#VERSION}) whose numbers match PyTorch float32 when run in ONNX Runtime. Weights
+ * become initializers named by their checkpoint key, written out as they are loaded (see {@link
+ * WeightStorage}).
+ *
+ * <pre>{@code
+ * try (OnnxOps op = new OnnxOps("vae_decoder", weights)) {
+ *   OnnxOps.Value z = op.input("z", ElemType.FLOAT, "batch", 4L, "height", "width");
+ *   op.output("image", decoder.forward(op, z));
+ *   op.save(dir.resolve("vae_decoder.onnx"));
+ * }
+ * }</pre>
+ */
+public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
+
+  /** A graph value: its name, element type and shape as known at build time (-1 = dynamic). */
+  public record Value(String name, ElemType type, long[] shape) {
+    public Value {
+      if (name == null || type == null || shape == null) {
+        throw new IllegalArgumentException("expected name, type and shape, found a null");
+      }
+      shape = shape.clone();
+    }
+
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    public int rank() {
+      return shape.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Value v
+          && name.equals(v.name)
+          && type == v.type
+          && Arrays.equals(shape, v.shape);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+      return name + ":" + type + Arrays.toString(shape);
+    }
+  }
+
+  private final GraphBuilder g;
+  private final WeightSource source;
+  private final Map<String, Value> weights = new HashMap<>();
+  private final Map<String, String> derived = new HashMap<>();
+  private final LayoutOps layout;
+
+  /** A graph whose weights are placed by {@link WeightStorage#auto()}. */
+  public OnnxOps(String graphName, WeightSource source) {
+    this(graphName, source, WeightStorage.auto());
+  }
+
+  public OnnxOps(String graphName, WeightSource source, WeightStorage storage) {
+    if (source == null || storage == null)
+      throw new IllegalArgumentException("expected a weight source and storage, found null");
+    this.g = new GraphBuilder(graphName, storage);
+    this.source = source;
+    this.layout = new LayoutOps(g);
+  }
+
+  // ---------------------------------------------------------------- graph API
+
+  /**
+   * A graph input; each dim is a Long/Integer (static size) or a String (symbolic, e.g. "batch").
+   */
+  public Value input(String name, ElemType type, Object... dims) {
+    long[] shape = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      Object d = dims[i];
+      if (d instanceof String s && !s.isEmpty()) shape[i] = DYNAMIC;
+      else if ((d instanceof Long || d instanceof Integer) && ((Number) d).longValue() > 0)
+        shape[i] = ((Number) d).longValue();
+      else
+        throw new IllegalArgumentException(
+            "input " + name + ": expected a positive Long or a symbolic String dim, found " + d);
+    }
+    g.claim(name);
+    g.input(name, type, dims);
+    return new Value(name, type, shape);
+  }
+
+  /** Declares {@code v} a graph output named {@code name}. */
+  public void output(String name, Value v) {
+    g.claim(name);
+    g.identity(v.name(), name);
+    g.output(name, v.type(), v.shape);
+  }
+
+  /** Writes the model (and {@code <file name>.data} when weights are external); ends building. */
+  public void save(Path onnxFile) throws IOException {
+    g.save(onnxFile);
+  }
+
+  /** Number of initializers so far (weights, once per key, plus constants). */
+  public int initializerCount() {
+    return g.initializerCount();
+  }
+
+  /** Removes the scratch external data if the model was not saved. */
+  @Override
+  public void close() throws IOException {
+    g.close();
+  }
+
+  // ---------------------------------------------------------------- parameters and constants
+
+  @Override
+  public Value weight(String key, long... shape) {
+    Value known = weights.get(key);
+    if (known != null) {
+      if (!Arrays.equals(known.shape, shape))
+        throw mismatch(
+            "weight " + key + ": expected the shape of its first use", known.shape, shape);
+      return known;
+    }
+    for (long d : shape) {
+      if (d <= 0)
+        throw new IllegalArgumentException(
+            "weight " + key + ": expected positive dims, found " + Arrays.toString(shape));
+    }
+    g.claim(key);
+    float[] values = source.load(key, shape.clone());
+    long n = StaticShapes.numel(shape);
+    if (values == null || values.length != n) {
+      throw bad(
+          "weight %s: expected %d values for %s, found %s",
+          key, n, Arrays.toString(shape), values == null ? "null" : values.length);
+    }
+    g.weight(key, shape, values);
+    Value v = new Value(key, ElemType.FLOAT, shape);
+    weights.put(key, v);
+    return v;
+  }
+
+  @Override
+  public Value constant(float[] values, long... shape) {
+    if (StaticShapes.numel(shape) != values.length) {
+      throw bad(
+          "constant: expected %d values for %s, found %d",
+          StaticShapes.numel(shape), Arrays.toString(shape), values.length);
+    }
+    return new Value(g.floatConstant(values, shape), ElemType.FLOAT, shape);
+  }
+
+  @Override
+  public long[] shape(Value x) {
+    return x.shape();
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  @Override
+  public Value conv2d(Value x, Value w, Value b, int strideH, int strideW, int[] pads, int groups) {
+    long[] xs = x.shape, ws = w.shape;
+    if (xs.length != 4 || ws.length != 4)
+      throw mismatch("conv2d: expected rank-4 input and weight", xs, ws);
+    if (groups < 1 || ws[0] % groups != 0 || !compatible(xs[1], ws[1] * groups)) {
+      throw mismatch(
+          "conv2d: expected input channels = weight[1] * groups (" + groups + ")", xs, ws);
+    }
+    if (pads.length != 4 || strideH < 1 || strideW < 1) {
+      throw bad(
+          "conv2d: expected 4 pads and positive strides, found %s %dx%d",
+          Arrays.toString(pads), strideH, strideW);
+    }
+    checkBias("conv2d", b, ws[0]);
+    List<String> in = b == null ? List.of(x.name, w.name) : List.of(x.name, w.name, b.name);
+    String y =
+        g.node(
+            "Conv",
+            scopeOf(w),
+            in,
+            attrInts("kernel_shape", ws[2], ws[3]),
+            attrInts("strides", strideH, strideW),
+            attrInts(
+                "pads", pads[0], pads[1], pads[2], pads[3]), // ONNX order: top, left, bottom, right
+            attrInts("dilations", 1, 1),
+            attr("group", groups));
+    long h = StaticShapes.window(xs[2], pads[0] + pads[2], ws[2], strideH);
+    long wd = StaticShapes.window(xs[3], pads[1] + pads[3], ws[3], strideW);
+    return new Value(y, ElemType.FLOAT, new long[] {xs[0], ws[0], h, wd});
+  }
+
+  @Override
+  public Value linear(Value x, Value w, Value b) {
+    long[] xs = x.shape, ws = w.shape;
+    if (xs.length < 1 || ws.length != 2 || !compatible(xs[xs.length - 1], ws[1])) {
+      throw mismatch("linear: expected x[..., in] and weight [out, in]", xs, ws);
+    }
+    checkBias("linear", b, ws[0]);
+    long[] out = xs.clone();
+    out[out.length - 1] = ws[0];
+    String scope = scopeOf(w);
+    if (xs.length == 2) {
+      List<String> in = b == null ? List.of(x.name, w.name) : List.of(x.name, w.name, b.name);
+      return new Value(g.node("Gemm", scope, in, attr("transB", 1L)), ElemType.FLOAT, out);
+    }
+    // MatMul against wᵀ: the Transpose of an initializer is folded by ORT at load time, and the
+    // initializer itself stays the checkpoint tensor.
+    String wt =
+        derived.computeIfAbsent(
+            "T:" + w.name,
+            k -> g.node("Transpose", scope, List.of(w.name), attrInts("perm", 1, 0)));
+    String y = g.node("MatMul", scope, List.of(x.name, wt));
+    if (b != null) y = g.node("Add", scope, List.of(y, b.name));
+    return new Value(y, ElemType.FLOAT, out);
+  }
+
+  /**
+   * GroupNorm as torch exports it: Reshape to [N, G, -1], InstanceNormalization with unit scale and
+   * zero bias, Reshape back to Shape(x), then the per-channel affine. Works for dynamic H/W.
+   */
+  @Override
+  public Value groupNorm(Value x, int groups, float eps, Value gamma, Value beta) {
+    long[] xs = x.shape;
+    if (xs.length < 3 || xs[1] < 0 || groups < 1 || xs[1] % groups != 0) {
+      throw bad(
+          "groupNorm: expected [N, C, ...] with static C divisible by %d, found %s",
+          groups, Arrays.toString(xs));
+    }
+    checkPerChannel("groupNorm", xs[1], gamma, beta);
+    String scope = scopeOf(gamma);
+    String grouped = g.node("Reshape", scope, List.of(x.name, g.int64Vector(0, groups, -1)));
+    float[] ones = new float[groups];
+    Arrays.fill(ones, 1f);
+    String normed =
+        g.node(
+            "InstanceNormalization",
+            scope,
+            List.of(
+                grouped,
+                g.floatConstant(ones, new long[] {groups}),
+                g.floatConstant(new float[groups], new long[] {groups})),
+            attr("epsilon", eps));
+    String back = g.node("Reshape", scope, List.of(normed, shapeOf(x, scope)));
+    String scaled = g.node("Mul", scope, List.of(back, perChannel(gamma, xs.length, scope)));
+    return new Value(
+        g.node("Add", scope, List.of(scaled, perChannel(beta, xs.length, scope))),
+        ElemType.FLOAT,
+        xs);
+  }
+
+  @Override
+  public Value layerNorm(Value x, float eps, Value gamma, Value beta) {
+    checkPerChannel("layerNorm", x.shape[x.rank() - 1], gamma, beta);
+    String y =
+        g.node(
+            "LayerNormalization",
+            scopeOf(gamma),
+            List.of(x.name, gamma.name, beta.name),
+            attr("axis", -1L),
+            attr("epsilon", eps));
+    return new Value(y, ElemType.FLOAT, x.shape);
+  }
+
+  @Override
+  public Value batchNorm(
+      Value x, float eps, Value gamma, Value beta, Value runningMean, Value runningVar) {
+    if (x.rank() < 2)
+      throw new IllegalArgumentException(
+          "batchNorm: expected [N, C, ...], found " + Arrays.toString(x.shape));
+    checkPerChannel("batchNorm", x.shape[1], gamma, beta);
+    checkPerChannel("batchNorm statistics", x.shape[1], runningMean, runningVar);
+    String y =
+        g.node(
+            "BatchNormalization",
+            scopeOf(gamma),
+            List.of(x.name, gamma.name, beta.name, runningMean.name, runningVar.name),
+            attr("epsilon", eps));
+    return new Value(y, ElemType.FLOAT, x.shape);
+  }
+
+  @Override
+  public Value embedding(Value table, Value ids) {
+    if (table.rank() != 2 || table.type != ElemType.FLOAT) {
+      throw new IllegalArgumentException(
+          "embedding: expected a float [V, D] table, found " + table);
+    }
+    if (ids.type != ElemType.INT64 && ids.type != ElemType.INT32) {
+      throw new IllegalArgumentException(
+          "embedding: expected INT64 or INT32 ids, found " + ids.type);
+    }
+    long[] out = Arrays.copyOf(ids.shape, ids.rank() + 1);
+    out[ids.rank()] = table.shape[1];
+    return new Value(
+        g.node("Gather", scopeOf(table), List.of(table.name, ids.name), attr("axis", 0L)),
+        ElemType.FLOAT,
+        out);
+  }
+
+  // ---------------------------------------------------------------- arithmetic
+
+  @Override
+  public Value add(Value a, Value b) {
+    return binary("Add", a, b);
+  }
+
+  @Override
+  public Value sub(Value a, Value b) {
+    return binary("Sub", a, b);
+  }
+
+  @Override
+  public Value mul(Value a, Value b) {
+    return binary("Mul", a, b);
+  }
+
+  @Override
+  public Value div(Value a, Value b) {
+    return binary("Div", a, b);
+  }
+
+  @Override
+  public Value matmul(Value a, Value b) {
+    requireFloat("matmul", a, b);
+    return new Value(
+        g.node("MatMul", "", List.of(a.name, b.name)),
+        ElemType.FLOAT,
+        StaticShapes.matmul(a.shape, b.shape));
+  }
+
+  @Override
+  public Value scale(Value x, float s) {
+    requireFloat("scale", x);
+    return new Value(g.node("Mul", "", List.of(x.name, floatScalar(s))), ElemType.FLOAT, x.shape);
+  }
+
+  @Override
+  public Value softmax(Value x, int axis) {
+    StaticShapes.axis(axis, x.rank(), "softmax");
+    return unary("Softmax", x, attr("axis", (long) axis));
+  }
+
+  @Override
+  public Value exp(Value x) {
+    return unary("Exp", x);
+  }
+
+  @Override
+  public Value sqrt(Value x) {
+    return unary("Sqrt", x);
+  }
+
+  @Override
+  public Value cos(Value x) {
+    return unary("Cos", x);
+  }
+
+  @Override
+  public Value sin(Value x) {
+    return unary("Sin", x);
+  }
+
+  @Override
+  public Value clip(Value x, float min, float max) {
+    if (!(min <= max))
+      throw new IllegalArgumentException("clip: expected min <= max, found " + min + " > " + max);
+    requireFloat("clip", x);
+    return new Value(
+        g.node("Clip", "", List.of(x.name, floatScalar(min), floatScalar(max))),
+        ElemType.FLOAT,
+        x.shape);
+  }
+
+  /** ReduceMean, opset 17 form: axes as an attribute. */
+  @Override
+  public Value meanKeepDims(Value x, int... axes) {
+    long[] out = reducedShape("meanKeepDims", x, axes);
+    String y =
+        g.node(
+            "ReduceMean",
+            "",
+            List.of(x.name),
+            attrInts("axes", toLongs(axes)),
+            attr("keepdims", 1L));
+    return new Value(y, x.type, out);
+  }
+
+  /** ReduceSum, opset 13+ form: axes as an input. */
+  @Override
+  public Value sumKeepDims(Value x, int... axes) {
+    long[] out = reducedShape("sumKeepDims", x, axes);
+    String y =
+        g.node(
+            "ReduceSum", "", List.of(x.name, g.int64Vector(toLongs(axes))), attr("keepdims", 1L));
+    return new Value(y, x.type, out);
+  }
+
+  // ---------------------------------------------------------------- activations
+
+  @Override
+  public Value relu(Value x) {
+    return unary("Relu", x);
+  }
+
+  @Override
+  public Value sigmoid(Value x) {
+    return unary("Sigmoid", x);
+  }
+
+  /**
+   * (x · 0.5) · (1 + erf(x · √½)), the order of PyTorch's CPU kernel; ORT fuses the chain into its
+   * Gelu kernel.
+   */
+  @Override
+  public Value geluErf(Value x) {
+    requireFloat("geluErf", x);
+    String erf =
+        g.node(
+            "Erf",
+            "",
+            List.of(g.node("Mul", "", List.of(x.name, floatScalar((float) Math.sqrt(0.5))))));
+    String onePlus = g.node("Add", "", List.of(erf, floatScalar(1f)));
+    String half = g.node("Mul", "", List.of(x.name, floatScalar(0.5f)));
+    return new Value(g.node("Mul", "", List.of(half, onePlus)), ElemType.FLOAT, x.shape);
+  }
+
+  /** min(max(x + 3, 0), 6) / 6 exactly as PyTorch computes it (not ONNX HardSigmoid's x/6 + ½). */
+  @Override
+  public Value hardSigmoid(Value x) {
+    requireFloat("hardSigmoid", x);
+    String shifted = g.node("Add", "", List.of(x.name, floatScalar(3f)));
+    String clipped = g.node("Clip", "", List.of(shifted, floatScalar(0f), floatScalar(6f)));
+    return new Value(g.node("Div", "", List.of(clipped, floatScalar(6f))), ElemType.FLOAT, x.shape);
+  }
+
+  // ---------------------------------------------------------------- shape (see LayoutOps)
+
+  @Override
+  public Value reshape(Value x, long... shape) {
+    return layout.reshape(x, shape);
+  }
+
+  @Override
+  public Value imageToTokens(Value x) {
+    return layout.imageToTokens(x);
+  }
+
+  @Override
+  public Value tokensToImage(Value tokens, Value like) {
+    return layout.tokensToImage(tokens, like);
+  }
+
+  @Override
+  public Value permute(Value x, int... axes) {
+    return layout.permute(x, axes);
+  }
+
+  @Override
+  public Value concat(int axis, List<Value> xs) {
+    return layout.concat(axis, xs);
+  }
+
+  @Override
+  public Value slice(Value x, int axis, long from, long to) {
+    return layout.slice(x, axis, from, to);
+  }
+
+  @Override
+  public Value upsampleNearest2x(Value x) {
+    return layout.upsampleNearest2x(x);
+  }
+
+  @Override
+  public Value avgPool2d(Value x, int kernel) {
+    return layout.avgPool2d(x, kernel);
+  }
+
+  @Override
+  public Value expand(Value x, long... shape) {
+    return layout.expand(x, shape);
+  }
+
+  @Override
+  public Value where(Value mask, Value a, Value b) {
+    return layout.where(mask, a, b);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Value unary(String opType, Value x, AttributeProto... attrs) {
+    requireFloat(opType, x);
+    return new Value(g.node(opType, "", List.of(x.name), attrs), x.type, x.shape);
+  }
+
+  private Value binary(String opType, Value a, Value b) {
+    if (a.type != b.type)
+      throw new IllegalArgumentException(
+          opType + ": expected equal element types, found " + a.type + " and " + b.type);
+    long[] out = StaticShapes.broadcast(a.shape, b.shape, opType);
+    return new Value(g.node(opType, "", List.of(a.name, b.name)), a.type, out);
+  }
+
+  private String floatScalar(float s) {
+    return g.floatConstant(new float[] {s}, new long[0]);
+  }
+
+  /** Shape(x), or a constant when x is fully static. */
+  private String shapeOf(Value x, String scope) {
+    if (Arrays.stream(x.shape).allMatch(d -> d >= 0)) return g.int64Vector(x.shape);
+    return derived.computeIfAbsent("S:" + x.name, k -> g.node("Shape", scope, List.of(x.name)));
+  }
+
+  /**
+   * v [C] reshaped to [C, 1, ..., 1] so that it broadcasts over axis 1 of a rank-{@code rank}
+   * tensor.
+   */
+  private String perChannel(Value v, int rank, String scope) {
+    long[] dims = new long[rank - 1];
+    Arrays.fill(dims, 1);
+    dims[0] = -1;
+    return derived.computeIfAbsent(
+        "C" + rank + ":" + v.name,
+        k -> g.node("Reshape", scope, List.of(v.name, g.int64Vector(dims))));
+  }
+
+  private long[] reducedShape(String op, Value x, int[] axes) {
+    requireFloat(op, x);
+    if (axes.length == 0)
+      throw new IllegalArgumentException(op + ": expected at least one axis, found none");
+    long[] out = x.shape.clone();
+    for (int a : axes) out[StaticShapes.axis(a, x.rank(), op)] = 1;
+    return out;
+  }
+
+  private static String scopeOf(Value w) {
+    String n = w.name();
+    if (n.endsWith(".weight")) return n.substring(0, n.length() - ".weight".length());
+    return n.startsWith("/") ? "" : n;
+  }
+
+  private static void checkBias(String op, Value b, long out) {
+    if (b != null && (b.rank() != 1 || b.shape[0] != out)) {
+      throw new IllegalArgumentException(
+          op + ": expected bias [" + out + "], found " + Arrays.toString(b.shape));
+    }
+  }
+
+  private static void checkPerChannel(String op, long c, Value gamma, Value beta) {
+    for (Value v : List.of(gamma, beta)) {
+      if (v.rank() != 1 || !compatible(v.shape[0], c)) {
+        throw new IllegalArgumentException(op + ": expected [" + c + "] parameters, found " + v);
+      }
+    }
+  }
+
+  private static void requireFloat(String op, Value... xs) {
+    for (Value x : xs) {
+      if (x.type != ElemType.FLOAT)
+        throw new IllegalArgumentException(op + ": expected FLOAT, found " + x);
+    }
+  }
+
+  private static long[] toLongs(int[] xs) {
+    long[] out = new long[xs.length];
+    for (int i = 0; i < xs.length; i++) out[i] = xs[i];
+    return out;
+  }
+}
