@@ -77,7 +77,11 @@ public final class ModelPackage {
     return dir.resolve(relative);
   }
 
+  /** Prefix of tokenizer references to the SDK's bundled vocabulary instead of package files. */
+  public static final String BUNDLED = "bundled:";
+
   private static void requireFile(Path dir, String rel, String what) {
+    if (rel != null && rel.startsWith(BUNDLED)) return;
     if (rel == null || rel.isBlank()) throw new ModelLoadException("model package " + dir + ": " + what + " has no file name");
     Path p = dir.resolve(rel).normalize();
     if (!p.startsWith(dir.normalize())) throw new ModelLoadException("model package " + dir + ": " + what + " points outside the package");

@@ -1,0 +1,98 @@
+package io.anytext2.cli;
+
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.ckpt.Checkpoints;
+import io.anytext2.exporter.pkg.ModelConfigLoader;
+import io.anytext2.exporter.pkg.ModelPackageWriter;
+import io.anytext2.nn.config.AnyText2Config;
+import io.anytext2.nn.pkg.ModelManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anytext2 convert}: checkpoint → ONNX model package. */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Convert an AnyText2 checkpoint (.ckpt/.pth PyTorch zip, or .safetensors) into an ONNX model package.",
+      "The pickle inside a .ckpt is read with an allow-list: nothing in the file is ever executed."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --out models/anytext2-onnx",
+      "  anytext2 convert --checkpoint tiny/model.ckpt --config tiny/tiny.yaml --ocr-dict tiny/en_dict.txt --out tiny-pkg"
+    })
+final class ConvertCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint", required = true, description = "checkpoint file (.ckpt, .pth, .safetensors)")
+  Path checkpoint;
+
+  @Option(names = "--config", description = "models_yaml config (default: the bundled official anytext2_sd15.yaml)")
+  Path config;
+
+  @Option(names = "--tokenizer", description = "CLIP folder with config.json, vocab.json, merges.txt (default: from the config's version, or the bundled CLIP ViT-L/14 vocabulary)")
+  Path tokenizer;
+
+  @Option(names = "--ocr-dict", description = "character dictionary of the OCR recognizer (e.g. ppocr_keys_v1.txt); optional, needed for OCR evaluation")
+  Path ocrDict;
+
+  @Option(names = "--out", required = true, description = "output package folder (must not exist unless --overwrite)")
+  Path out;
+
+  @Option(names = "--overwrite", description = "replace an existing output folder")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws Exception {
+    requireFile(checkpoint, "checkpoint");
+    if (config != null) requireFile(config, "config");
+    if (ocrDict != null) requireFile(ocrDict, "OCR dictionary");
+    if (Files.exists(out) && !overwrite) {
+      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
+    }
+    long t0 = System.nanoTime();
+    try (Checkpoint ckpt = Checkpoints.open(checkpoint)) {
+      Path clipDir = tokenizer != null ? tokenizer : ModelConfigLoader.clipFolder(config, ModelConfigLoader.readYaml(config));
+      AnyText2Config cfg = ModelConfigLoader.load(config, clipDir, ckpt);
+      ModelManifest m;
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("convert").setStyle(ProgressBarStyle.ASCII)
+          .setInitialMax(1).setUnit(" MB", 1 << 20).showSpeed().continuousUpdate().build()) {
+        bar.maxHint(totalBytes(ckpt));
+        m = ModelPackageWriter.write(
+            new ModelPackageWriter.Request(ckpt, checkpoint.getFileName().toString(), cfg,
+                config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite),
+            new ModelPackageWriter.Progress() {
+              @Override
+              public void graph(String name, int index, int graphs) {
+                bar.setExtraMessage(" " + name + " (" + (index + 1) + "/" + graphs + ")");
+              }
+
+              @Override
+              public void weight(String key, long bytes) {
+                bar.stepBy(bytes);
+              }
+            });
+        bar.stepTo(bar.getMax());
+      }
+      System.out.printf("wrote %s: %d graphs, %d tensors, %.1f s%n", out, m.graphs().size(), m.source().tensors(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    return 0;
+  }
+
+  private static long totalBytes(Checkpoint ckpt) {
+    long n = 0;
+    for (String k : ckpt.keys()) n += 4 * ckpt.info(k).numel();
+    return Math.max(1, n);
+  }
+
+  static void requireFile(Path p, String what) {
+    if (!Files.isRegularFile(p)) throw new IllegalArgumentException(what + " " + p + " does not exist");
+  }
+}

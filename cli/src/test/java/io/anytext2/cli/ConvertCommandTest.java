@@ -1,0 +1,94 @@
+package io.anytext2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.runtime.ModelPackage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConvertCommandTest {
+
+  @Test
+  void maliciousPickleIsRefusedWithOneLineAndNothingRunsOrIsWritten(@TempDir Path tmp) throws IOException {
+    Path marker = tmp.resolve("pwned");
+    Path ckpt = evilCheckpoint(tmp.resolve("evil.ckpt"), "touch " + marker);
+    Path out = tmp.resolve("pkg");
+    CliRun r = CliRun.of("convert", "--checkpoint", ckpt.toString(), "--out", out.toString());
+    assertNotEquals(0, r.code());
+    assertTrue(r.err().contains("os.system"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertFalse(Files.exists(marker), "the pickle's command must never run");
+    assertFalse(Files.exists(out), "nothing may be written");
+    try (var s = Files.list(tmp)) {
+      assertEquals(1, s.count(), "only the checkpoint: no partial output folder left behind");
+    }
+  }
+
+  @Test
+  void convertsTheTinyFixtureAndNeverOverwritesSilently(@TempDir Path tmp) throws IOException {
+    Path tiny = Fixtures.tiny();
+    Path out = tmp.resolve("pkg");
+    String[] args = {"convert", "--checkpoint", tiny.resolve("model.ckpt").toString(), "--config", tiny.resolve("tiny.yaml").toString(),
+        "--ocr-dict", tiny.resolve("en_dict.txt").toString(), "--out", out.toString()};
+    CliRun first = CliRun.of(args);
+    assertEquals(0, first.code(), first.err());
+    ModelPackage pkg = ModelPackage.open(out);
+    assertEquals(7, pkg.manifest().graphs().size());
+    assertEquals(265, pkg.manifest().tokenizer().placeholderId());
+    assertEquals(1000, pkg.manifest().scheduler().alphasCumprod().length);
+    assertTrue(Files.size(out.resolve(pkg.graph(GraphNames.UNET).file())) > 1_000_000);
+
+    Path unet = out.resolve("unet.onnx");
+    long before = Files.getLastModifiedTime(unet).toMillis();
+    CliRun again = CliRun.of(args);
+    assertEquals(2, again.code());
+    assertTrue(again.err().startsWith("error: output") && again.err().contains("--overwrite"), again.err());
+    assertEquals(before, Files.getLastModifiedTime(unet).toMillis(), "existing package untouched");
+
+    String[] overwrite = java.util.Arrays.copyOf(args, args.length + 1);
+    overwrite[args.length] = "--overwrite";
+    assertEquals(0, CliRun.of(overwrite).code());
+    ModelPackage.open(out);
+  }
+
+  @Test
+  void missingCheckpointIsAOneLineError(@TempDir Path tmp) {
+    CliRun r = CliRun.of("convert", "--checkpoint", tmp.resolve("none.ckpt").toString(), "--out", tmp.resolve("o").toString());
+    assertEquals(2, r.code());
+    assertEquals("error: checkpoint " + tmp.resolve("none.ckpt") + " does not exist", r.err().strip());
+  }
+
+  /** A torch.save-layout zip whose pickle calls os.system(cmd) when loaded by a naive unpickler. */
+  static Path evilCheckpoint(Path file, String cmd) throws IOException {
+    ByteArrayOutputStream p = new ByteArrayOutputStream();
+    p.write(new byte[] {(byte) 0x80, 2});
+    p.write("cos\nsystem\n".getBytes(StandardCharsets.US_ASCII)); // GLOBAL os.system
+    byte[] c = cmd.getBytes(StandardCharsets.UTF_8);
+    p.write('X'); // BINUNICODE
+    p.write(new byte[] {(byte) c.length, (byte) (c.length >> 8), 0, 0});
+    p.write(c);
+    p.write(0x85); // TUPLE1
+    p.write('R'); // REDUCE
+    p.write('.'); // STOP
+    try (OutputStream fo = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(fo)) {
+      for (String[] e : new String[][] {{"archive/data.pkl", null}, {"archive/byteorder", "little"}, {"archive/version", "3"}}) {
+        zip.putNextEntry(new ZipEntry(e[0]));
+        zip.write(e[1] == null ? p.toByteArray() : e[1].getBytes(StandardCharsets.US_ASCII));
+        zip.closeEntry();
+      }
+    }
+    return file;
+  }
+}

@@ -1,0 +1,144 @@
+package io.anytext2.exporter.pkg;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.ckpt.CheckpointException;
+import io.anytext2.exporter.onnx.OnnxOps;
+import io.anytext2.exporter.onnx.WeightSource;
+import io.anytext2.exporter.onnx.WeightStorage;
+import io.anytext2.nn.config.AnyText2Config;
+import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.nn.pkg.ModelManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a model package from a checkpoint: one ONNX graph per stage, the tokenizer files, the
+ * optional OCR dictionary and {@code manifest.json}. Everything is written into a fresh folder
+ * next to the destination and renamed into place at the end, so a failed or interrupted
+ * conversion leaves nothing behind and an existing package is only replaced when asked to.
+ */
+public final class ModelPackageWriter {
+  /** Tokenizer value meaning "the SDK's bundled openai/clip-vit-large-patch14 vocabulary". */
+  public static final String BUNDLED_CLIP = "bundled:clip-vit-large-patch14";
+
+  /** Progress of a conversion: graph index (0-based) of {@code graphs}, weights written so far. */
+  public interface Progress {
+    void graph(String name, int index, int graphs);
+
+    default void weight(String key, long bytes) {}
+  }
+
+  /**
+   * @param tokenizerDir folder with vocab.json + merges.txt, or null for the bundled CLIP vocabulary
+   * @param ocrDictionary character list of the recognizer (optional; needed only for OCR decoding)
+   */
+  public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelPackageWriter() {}
+
+  /** Converts; returns the manifest written. */
+  public static ModelManifest write(Request r, Progress progress) throws IOException {
+    Path out = r.out().toAbsolutePath().normalize();
+    if (Files.exists(out) && !r.overwrite()) {
+      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException("output " + out + " exists and is not a folder");
+    }
+    List<String> unused = CheckpointValidator.validate(r.checkpoint(), r.config());
+    ModelManifest.Tokenizer tok = TokenizerFiles.describe(r.tokenizerDir(), r.config());
+    Path parent = out.getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".partial-");
+    try {
+      Map<String, ModelManifest.Graph> graphs = new LinkedHashMap<>();
+      List<GraphBuilders.Def> defs = GraphBuilders.all(r.config());
+      WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
+      for (int i = 0; i < defs.size(); i++) {
+        GraphBuilders.Def def = defs.get(i);
+        progress.graph(def.name(), i, defs.size());
+        graphs.put(def.name(), writeGraph(def, weights, tmp));
+      }
+      TokenizerFiles.copy(r.tokenizerDir(), tmp);
+      String dict = null;
+      if (r.ocrDictionary() != null) {
+        Files.createDirectories(tmp.resolve("ocr"));
+        Files.copy(r.ocrDictionary(), tmp.resolve("ocr/dictionary.txt"));
+        dict = "ocr/dictionary.txt";
+      }
+      OcrConfig ocr = r.config().ocr();
+      ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java", "fp32",
+          r.config(), scheduler(r.checkpoint(), r.config()), tok,
+          new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
+          graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
+      JSON.writeValue(tmp.resolve(ModelManifest.FILE_NAME).toFile(), m);
+      PackageFiles.replace(tmp, out);
+      return m;
+    } catch (IOException | RuntimeException e) {
+      PackageFiles.deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir) throws IOException {
+    OnnxOps op = new OnnxOps(def.name(), weights, WeightStorage.auto().withScratchDir(dir));
+    List<OnnxOps.Value> in = new ArrayList<>();
+    List<ModelManifest.Tensor> inSpec = new ArrayList<>();
+    for (GraphBuilders.In i : def.inputs()) {
+      in.add(op.input(i.name(), i.type(), i.dims()));
+      inSpec.add(new ModelManifest.Tensor(i.name(), dtype(i.type()), Arrays.asList(i.dims())));
+    }
+    List<?> outs = def.body().apply(new GraphBuilders.Built<>(op, in));
+    List<ModelManifest.Tensor> outSpec = new ArrayList<>();
+    for (int k = 0; k < outs.size(); k++) {
+      OnnxOps.Value v = (OnnxOps.Value) outs.get(k);
+      String name = def.outputs().get(k);
+      op.output(name, v);
+      List<Object> dims = new ArrayList<>();
+      for (long d : op.shape(v)) dims.add(d < 0 ? "dynamic" : (Object) d);
+      outSpec.add(new ModelManifest.Tensor(name, "float32", dims));
+    }
+    String file = def.name() + ".onnx";
+    op.save(dir.resolve(file));
+    return new ModelManifest.Graph(file, inSpec, outSpec);
+  }
+
+  private static float[] load(Checkpoint ckpt, String key, long[] shape, Progress progress) {
+    long[] found = ckpt.info(key).shape();
+    if (!Arrays.equals(found, shape)) {
+      throw new CheckpointException(key + " has shape " + Arrays.toString(found) + ", expected " + Arrays.toString(shape));
+    }
+    float[] v = ckpt.readFloats(key);
+    progress.weight(key, 4L * v.length);
+    return v;
+  }
+
+  /** The checkpoint's stored alphas_cumprod (MODEL.md §4.4 prefers it to recomputing). */
+  private static ModelManifest.Scheduler scheduler(Checkpoint ckpt, AnyText2Config cfg) {
+    float[] ac = ckpt.contains("alphas_cumprod") ? ckpt.readFloats("alphas_cumprod") : null;
+    if (ac != null && ac.length != cfg.timesteps()) {
+      throw new CheckpointException("alphas_cumprod has " + ac.length + " entries, the config says " + cfg.timesteps() + " timesteps");
+    }
+    return new ModelManifest.Scheduler("ddim", cfg.linearStart(), cfg.linearEnd(), cfg.timesteps(), cfg.scaleFactor(), ac);
+  }
+
+  private static String dtype(io.anytext2.exporter.onnx.ElemType t) {
+    return switch (t) {
+      case FLOAT -> "float32";
+      case INT64 -> "int64";
+      case INT32 -> "int32";
+      case BOOL -> "bool";
+    };
+  }
+}

@@ -1,0 +1,171 @@
+package io.anytext2.sdk.pipeline;
+
+import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.prompt.Captions;
+import io.anytext2.sdk.sched.DdimScheduler;
+import io.anytext2.sdk.sched.DdimStep;
+import io.anytext2.sdk.sched.NoiseSource;
+import io.anytext2.sdk.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The model side of a request, in the order of MODEL.md §1.2: line embeddings, the four caption
+ * encodings, the masked-image latent, the two ControlNet passes (once per request and branch,
+ * §3.9), the DDIM loop with two UNet calls per step (conditional first), and the VAE decoder.
+ * Thread-safe: it keeps no per-run state.
+ */
+public final class DiffusionRunner {
+  private final ModelStages stages;
+  private final TextConditioner text;
+  private final float scaleFactor;
+  private final float[] alphasCumprod;
+
+  public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod) {
+    this.stages = stages;
+    this.text = text;
+    this.scaleFactor = scaleFactor;
+    this.alphasCumprod = alphasCumprod.clone();
+  }
+
+  /**
+   * One run for {@code xT.dim(0)} images sharing the same conditioning.
+   *
+   * @param xT initial noise [B,4,h,w]
+   * @param posteriorNoise N(0,1) of the masked-image posterior sample, [1,4,h,w]
+   * @param stepNoise noise for η > 0 (may be null for η = 0)
+   * @return the final latents [B,4,h,w]
+   */
+  public FloatTensor sample(PreparedInputs in, Captions captions, SamplingParams params, FloatTensor xT,
+      FloatTensor posteriorNoise, NoiseSource stepNoise, StepListener listener, Trace trace) {
+    int batch = (int) xT.dim(0);
+    FloatTensor lines = lineEmbeddings(in);
+    trace.tensor("em/text_embs", lines);
+    FloatTensor cImg = text.encodeImageCaption(captions.condImage(), lines);
+    FloatTensor cText = text.encodeTextCaption(captions.condText(), lines);
+    trace.tensor("cond/c_img", cImg);
+    trace.tensor("cond/c_text", cText);
+    boolean guided = params.cfgScale() != 1f;
+    FloatTensor uImg = guided ? text.encodeImageCaption(captions.uncondImage(), lines) : null;
+    FloatTensor uText = guided ? text.encodeTextCaption(captions.uncondText(), lines) : null;
+    if (guided) {
+      trace.tensor("uncond/c_img", uImg);
+      trace.tensor("uncond/c_text", uText);
+    }
+    FloatTensor maskedX = maskedLatent(in.maskedImage(), posteriorNoise);
+    trace.tensor("cond/masked_x", maskedX);
+    FloatTensor maskedXb = maskedX.repeatBatch(batch);
+    List<FloatTensor> ctrlCond = controls(in, maskedXb, cText.repeatBatch(batch), params.strength());
+    traceControls(trace, "cond", ctrlCond);
+    List<FloatTensor> ctrlUncond = guided ? controls(in, maskedXb, uText.repeatBatch(batch), params.strength()) : null;
+    if (guided) traceControls(trace, "uncond", ctrlUncond);
+
+    DdimScheduler ddim = DdimScheduler.create(alphasCumprod, params.steps(), params.eta());
+    FloatTensor ctxCond = cImg.repeatBatch(batch);
+    FloatTensor ctxUncond = guided ? uImg.repeatBatch(batch) : null;
+    float[] x = xT.data().clone();
+    int total = ddim.stepCount();
+    for (int i = 0; i < total; i++) {
+      int k = total - 1 - i; // timesteps are traversed high → low
+      float t = ddim.timestep(k);
+      FloatTensor xt = new FloatTensor(x, xT.shape());
+      trace.tensor("sample/step" + i + "_x", xt);
+      float[] epsC = eps(xt, t, ctxCond, ctrlCond, params.attnxScale());
+      float[] epsU = guided ? eps(xt, t, ctxUncond, ctrlUncond, params.attnxScale()) : null;
+      DdimStep s = ddim.step(x, epsC, epsU, params.cfgScale(), k, stepNoise);
+      trace.tensor("sample/step" + i + "_eps_cond", new FloatTensor(epsC, xT.shape()));
+      if (guided) trace.tensor("sample/step" + i + "_eps_uncond", new FloatTensor(epsU, xT.shape()));
+      trace.tensor("sample/step" + i + "_pred_x0", new FloatTensor(s.predX0(), xT.shape()));
+      trace.tensor("sample/step" + i + "_x_prev", new FloatTensor(s.xPrev(), xT.shape()));
+      x = s.xPrev();
+      if (!listener.onStep(i + 1, total, new FloatTensor(s.predX0(), xT.shape()))) {
+        throw new CancellationException("cancelled after step " + (i + 1) + " of " + total);
+      }
+    }
+    FloatTensor latent = new FloatTensor(x, xT.shape());
+    trace.tensor("sample/final_latent", latent);
+    return latent;
+  }
+
+  /** [n, D] line embeddings (MODEL.md §3.5); null when there are no lines (nothing to inject). */
+  public FloatTensor lineEmbeddings(PreparedInputs in) {
+    if (in.lineCount() == 0) return null;
+    return stages.embedding.run(Map.of(
+        GraphNames.EMB_IN_RECOG, in.recogBatch(),
+        GraphNames.EMB_IN_STYLE, in.styleBatch(),
+        GraphNames.EMB_IN_POSITIONS, in.positions(),
+        GraphNames.EMB_IN_COLORS, in.colors())).get(GraphNames.EMB_OUT);
+  }
+
+  /** scale_factor · (mean + std · ε), a posterior sample (MODEL.md §6 item 14), [1,4,h,w]. */
+  public FloatTensor maskedLatent(FloatTensor maskedImage, FloatTensor noise) {
+    Map<String, FloatTensor> p = stages.vaeEncoder.run(Map.of(GraphNames.VAE_ENC_IN, maskedImage));
+    float[] mean = p.get(GraphNames.VAE_ENC_OUT_MEAN).data();
+    float[] logvar = p.get(GraphNames.VAE_ENC_OUT_LOGVAR).data();
+    if (noise.numel() != mean.length) {
+      throw new IllegalArgumentException("posterior noise " + noise + " does not match the latent size " + mean.length);
+    }
+    float[] z = new float[mean.length];
+    for (int i = 0; i < z.length; i++) {
+      float std = (float) Math.exp(0.5f * logvar[i]); // torch.exp(0.5 * logvar) in float32
+      z[i] = scaleFactor * (mean[i] + std * noise.data()[i]);
+    }
+    return new FloatTensor(z, p.get(GraphNames.VAE_ENC_OUT_MEAN).shape());
+  }
+
+  /** The ControlNet maps for one branch, already × strength, batch B. */
+  public List<FloatTensor> controls(PreparedInputs in, FloatTensor maskedX, FloatTensor textContext, float strength) {
+    int batch = (int) maskedX.dim(0);
+    Map<String, FloatTensor> out = stages.controlNet.run(Map.of(
+        GraphNames.CN_IN_GLYPH, in.glyphMask().repeatBatch(batch),
+        GraphNames.CN_IN_POSITION, in.positionSum().repeatBatch(batch),
+        GraphNames.CN_IN_MASKED_X, maskedX,
+        GraphNames.CN_IN_CONTEXT, textContext,
+        GraphNames.CN_IN_STRENGTH, FloatTensor.scalar(strength)));
+    List<FloatTensor> maps = new ArrayList<>();
+    for (int k = 0; k < out.size(); k++) maps.add(out.get(GraphNames.controlName(k)));
+    return maps;
+  }
+
+  /** One UNet call: ε for latent x at timestep t. */
+  public float[] eps(FloatTensor x, float t, FloatTensor context, List<FloatTensor> controls, float attnxScale) {
+    int batch = (int) x.dim(0);
+    Map<String, Object> in = new HashMap<>();
+    in.put(GraphNames.UNET_IN_X, x);
+    float[] ts = new float[batch];
+    java.util.Arrays.fill(ts, t);
+    in.put(GraphNames.UNET_IN_T, new FloatTensor(ts, new long[] {batch}));
+    in.put(GraphNames.UNET_IN_CONTEXT, context);
+    in.put(GraphNames.UNET_IN_ATTNX, FloatTensor.scalar(attnxScale));
+    for (int k = 0; k < controls.size(); k++) in.put(GraphNames.controlName(k), controls.get(k));
+    return stages.unet.run(in).get(GraphNames.UNET_OUT).data();
+  }
+
+  /** VAE decoder: latent in diffusion scale → [B,3,H,W] float image (not clipped). */
+  public FloatTensor decode(FloatTensor latent) {
+    return stages.vaeDecoder.run(Map.of(GraphNames.VAE_DEC_IN, latent)).get(GraphNames.VAE_DEC_OUT);
+  }
+
+  /** {@code clip(v·127.5 + 127.5, 0, 255)} truncated to uint8, HWC per image (MODEL.md §3.12). */
+  public static byte[] toUint8Hwc(FloatTensor decoded) {
+    int b = (int) decoded.dim(0), c = (int) decoded.dim(1), h = (int) decoded.dim(2), w = (int) decoded.dim(3);
+    byte[] out = new byte[b * h * w * c];
+    float[] d = decoded.data();
+    for (int n = 0; n < b; n++)
+      for (int ch = 0; ch < c; ch++)
+        for (int y = 0; y < h; y++)
+          for (int x = 0; x < w; x++) {
+            float v = d[((n * c + ch) * h + y) * w + x] * 127.5f + 127.5f;
+            v = Math.max(0f, Math.min(255f, v));
+            out[((n * h + y) * w + x) * c + ch] = (byte) (int) v;
+          }
+    return out;
+  }
+
+  private static void traceControls(Trace trace, String branch, List<FloatTensor> maps) {
+    for (int k = 0; k < maps.size(); k++) trace.tensor(branch + "/" + GraphNames.controlName(k), maps.get(k));
+  }
+}

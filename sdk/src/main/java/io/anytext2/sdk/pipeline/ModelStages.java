@@ -1,0 +1,75 @@
+package io.anytext2.sdk.pipeline;
+
+import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.runtime.GraphStage;
+import io.anytext2.sdk.runtime.ModelPackage;
+import io.anytext2.sdk.runtime.RuntimeOptions;
+import io.anytext2.sdk.runtime.SessionFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The graphs a pipeline runs, each with its own session. Opening is all-or-nothing: a graph that
+ * fails to load closes the ones already opened. {@link #close()} closes in reverse order and keeps
+ * going after a failure (later failures are attached as suppressed).
+ */
+public final class ModelStages implements AutoCloseable {
+  public final GraphStage embedding;
+  public final GraphStage textEncoder;
+  public final GraphStage controlNet;
+  public final GraphStage unet;
+  public final GraphStage vaeEncoder;
+  public final GraphStage vaeDecoder;
+  private final SessionFactory factory;
+  private final List<GraphStage> opened;
+
+  private ModelStages(List<GraphStage> s, SessionFactory factory) {
+    this.opened = s;
+    this.factory = factory;
+    embedding = s.get(0);
+    textEncoder = s.get(1);
+    controlNet = s.get(2);
+    unet = s.get(3);
+    vaeEncoder = s.get(4);
+    vaeDecoder = s.get(5);
+  }
+
+  public static ModelStages open(ModelPackage pkg, RuntimeOptions options) {
+    SessionFactory factory = new SessionFactory(options);
+    List<GraphStage> opened = new ArrayList<>();
+    try {
+      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET, GraphNames.UNET,
+          GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
+        opened.add(GraphStage.open(pkg, name, factory));
+      }
+      return new ModelStages(opened, factory);
+    } catch (RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
+    }
+  }
+
+  /** The provider the graphs run on (after fallback). */
+  public String provider() {
+    return SessionFactory.describe(factory.chosen());
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = closeAll(opened, null);
+    if (first != null) throw first;
+  }
+
+  private static RuntimeException closeAll(List<GraphStage> stages, RuntimeException primary) {
+    RuntimeException first = primary;
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      try {
+        stages.get(i).close();
+      } catch (RuntimeException e) {
+        if (first == null) first = e;
+        else first.addSuppressed(e);
+      }
+    }
+    return primary == null ? first : null;
+  }
+}
