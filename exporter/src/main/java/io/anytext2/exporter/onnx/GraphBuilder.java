@@ -200,8 +200,17 @@ final class GraphBuilder implements AutoCloseable {
     Path absolute = file.toAbsolutePath();
     String location = absolute.getFileName() + ".data";
     initializers.finish(absolute.resolveSibling(location));
+    // A network may read a weight only to check its shape (e.g. a conv applied to zeros, which is
+    // its bias); initializers no node reads are left out so runtimes do not warn about them.
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (var n : graph.getNodeList()) used.addAll(n.getInputList());
+    for (var o : graph.getOutputList()) used.add(o.getName());
     GraphProto g =
-        graph.clone().setName(graphName).addAllInitializer(initializers.tensors(location)).build();
+        graph.clone()
+            .setName(graphName)
+            .addAllInitializer(
+                initializers.tensors(location).stream().filter(t -> used.contains(t.getName())).toList())
+            .build();
     ModelProto model =
         ModelProto.newBuilder()
             .setIrVersion(Opset.IR_VERSION)
