@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>All read methods return a fresh row-major array of {@link TensorInfo#numel()} elements. They
  * fail with {@link IllegalArgumentException} naming the key when the key is absent, and with
- * {@link CheckpointException} when the file's data cannot be read.
+ * {@link CheckpointException} when the file's data cannot be read. Reads of different tensors may
+ * run concurrently from several threads.
  */
 public interface Checkpoint extends AutoCloseable {
 

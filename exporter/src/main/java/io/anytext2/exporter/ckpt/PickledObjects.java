@@ -113,22 +113,12 @@ final class PickledObjects {
             + state.getClass().getSimpleName());
       }
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return super.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-      return super.hashCode();
-    }
   }
 
   /** {@code numpy.dtype(spec, align, copy)} followed by BUILD(state tuple); kept as data. */
   static final class NumpyDType implements Buildable {
-    final Object[] args;
-    Object state;
+    private final Object[] args;
+    private Object state;
 
     NumpyDType(Object[] args) {
       this.args = args.clone();
@@ -137,6 +127,10 @@ final class PickledObjects {
     @Override
     public void build(Object state) {
       this.state = state;
+    }
+
+    Object state() {
+      return state;
     }
 
     @Override

@@ -6,8 +6,10 @@ import io.anytext2.exporter.ckpt.PickledObjects.NumpyScalar;
 import io.anytext2.exporter.ckpt.PickledObjects.PyDict;
 import io.anytext2.exporter.ckpt.PickledObjects.StorageRef;
 import io.anytext2.exporter.ckpt.PickledObjects.TensorRef;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,10 +44,10 @@ final class TorchUnpickler extends Unpickler {
     this.allowed = allowList();
   }
 
-  /** Unpickles {@code in}; any failure becomes a {@link CheckpointException} naming the file. */
-  Object unpickle(InputStream in) {
+  /** Unpickles {@code pickle}; any failure becomes a {@link CheckpointException} naming the file. */
+  Object unpickle(byte[] pickle) {
     try {
-      return load(in);
+      return load(new ByteArrayInputStream(pickle));
     } catch (CheckpointException e) {
       throw e;
     } catch (IOException | RuntimeException e) { // PickleException is a RuntimeException
@@ -98,11 +100,36 @@ final class TorchUnpickler extends Unpickler {
         List<Object> items = stack.pop_all_since_marker();
         putPairs(asMap(stack.peek()), items);
       }
+      // Length-prefixed strings and bytes: the base class allocates the stated length before
+      // reading, so a forged length could demand gigabytes; check it against what is left.
+      case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE -> {
+        checkLength(4);
+        return super.dispatch(opcode);
+      }
+      case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> {
+        checkLength(8);
+        return super.dispatch(opcode);
+      }
       default -> {
         return super.dispatch(opcode);
       }
     }
     return NO_RETURN_VALUE;
+  }
+
+  /** Peeks at a little-endian length of {@code width} bytes and rejects one beyond the pickle's end. */
+  private void checkLength(int width) throws IOException {
+    input.mark(width);
+    byte[] bytes = input.readNBytes(width);
+    input.reset();
+    if (bytes.length != width) {
+      throw new PickleException("pickle ends inside a length field");
+    }
+    ByteBuffer field = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long length = width == 4 ? field.getInt() & 0xffffffffL : field.getLong();
+    if (length < 0 || length > input.available() - width) {
+      throw new PickleException("a string of " + Long.toUnsignedString(length) + " bytes runs past the pickle's end");
+    }
   }
 
   /**

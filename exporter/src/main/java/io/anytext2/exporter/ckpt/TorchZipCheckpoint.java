@@ -2,7 +2,6 @@ package io.anytext2.exporter.ckpt;
 
 import io.anytext2.exporter.ckpt.PickledObjects.StorageRef;
 import io.anytext2.exporter.ckpt.PickledObjects.TensorRef;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,10 +43,7 @@ public final class TorchZipCheckpoint extends AbstractCheckpoint {
     this.zip = zip;
     this.archive = findArchivePrefix();
     this.byteOrder = readByteOrder();
-    Object root;
-    try (InputStream in = new BufferedInputStream(zip.getInputStream(zip.getEntry(archive + "data.pkl")), 1 << 16)) {
-      root = new TorchUnpickler(file.toString()).unpickle(in);
-    }
+    Object root = new TorchUnpickler(file.toString()).unpickle(readPickle());
     if (!(root instanceof Map<?, ?> top)) {
       throw new CheckpointException("checkpoint " + file + ": expected a dict at the top level, found "
           + TorchUnpickler.describe(root));
@@ -226,6 +222,18 @@ public final class TorchZipCheckpoint extends AbstractCheckpoint {
           + (prefixes.isEmpty() ? "no <archive>/data.pkl entry" : "several data.pkl entries " + prefixes));
     }
     return prefixes.get(0);
+  }
+
+  /** data.pkl holds only structure (the tensor data is in other entries), so it is read whole. */
+  private byte[] readPickle() throws IOException {
+    ZipEntry entry = zip.getEntry(archive + "data.pkl");
+    if (entry.getSize() > MAX_ARRAY) {
+      throw new CheckpointException("checkpoint " + file + ": data.pkl has " + entry.getSize()
+          + " bytes, more than a state dict's structure needs");
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      return in.readAllBytes();
+    }
   }
 
   private ByteOrder readByteOrder() throws IOException {

@@ -82,7 +82,11 @@ class TorchPickleSecurityTest {
         .text("not a storage").integer(0).ints(1).ints(1).tuple().reduce().stop().bytes();
     byte[] truncatedPickle = Arrays.copyOf(new PickleBuilder().proto(2).emptyDict().text("w")
         .tensorV2("FloatStorage", "0", 2, 0, new long[] {2}, new long[] {1}).op('s').stop().bytes(), 40);
-    for (byte[] pickle : new byte[][] {buildOnList, latin2, callStorageClass, badTensorArgs, truncatedPickle}) {
+    // BINBYTES8 claiming 2^40 bytes: refused before anything is allocated
+    byte[] hugeLength = new PickleBuilder().proto(4).op(0x8e).op(0).op(0).op(0).op(0).op(0).op(1).op(0).op(0)
+        .stop().bytes();
+    for (byte[] pickle : new byte[][] {buildOnList, latin2, callStorageClass, badTensorArgs, truncatedPickle,
+        hugeLength}) {
       Path ckpt = PickleBuilder.torchZip(Files.createTempFile(tmp, "bad", ".ckpt"), pickle,
           Map.of("0", new byte[8]), "little");
       CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.open(ckpt));
