@@ -40,6 +40,19 @@ public final class EmbeddingManager {
    * [n,1,H,W] 0/1, colors [n,3] raw 0..255 (500 = unset). Returns [n,D] line embeddings.
    */
   public <T> T forward(TensorOps<T> op, T recogBatch, T styleBatch, T positions, T colors) {
+    return terms(op, recogBatch, styleBatch, positions, colors).sum(op);
+  }
+
+  /** The four [n,D] terms of a line embedding, each as the original computes it. */
+  public record Terms<T>(T glyph, T position, T style, T color) {
+    /** (glyph + position) + style + color: the original's summation order (MODEL.md §3.5 step 5). */
+    public T sum(TensorOps<T> op) {
+      return op.add(op.add(op.add(glyph, position), style), color);
+    }
+  }
+
+  /** The terms {@link #forward} sums (same inputs); exposed for stage-by-stage parity checks. */
+  public <T> Terms<T> terms(TensorOps<T> op, T recogBatch, T styleBatch, T positions, T colors) {
     long[] cs = op.shape(colors);
     if (cs.length != 2 || cs[1] != 3) {
       throw new IllegalArgumentException("embedding manager colors: expected [n,3], found " + Arrays.toString(cs));
@@ -52,7 +65,7 @@ public final class EmbeddingManager {
     T position = PositionEncoder.forward(op, PREFIX + "position_encoder.", cfg.tokenDim(), positions);
     T style = projected(op, "style_proj", styleRecognizer.neck(op, styleBatch));
     T color = linearNorm(op, "color_proj", 3, colors);
-    return op.add(op.add(op.add(glyph, position), style), color);
+    return new Terms<>(glyph, position, style, color);
   }
 
   /** Flattens neck features [n, 40, dims] step-major to [n, 40·dims] and applies Linear + LN. */
