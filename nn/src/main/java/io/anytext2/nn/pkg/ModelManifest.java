@@ -1,0 +1,69 @@
+package io.anytext2.nn.pkg;
+
+import io.anytext2.nn.config.AnyText2Config;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json} of a model package: what the exporter wrote and what the SDK needs to run
+ * it. Plain records so that any JSON mapper (Jackson here) reads and writes them.
+ *
+ * @param format always {@link #FORMAT}
+ * @param formatVersion {@link #FORMAT_VERSION}; readers refuse newer versions
+ * @param precision "fp32" or "fp16" (weights and compute of the graphs)
+ * @param config the architecture the graphs were built for
+ * @param scheduler diffusion schedule (the checkpoint's stored alphas_cumprod)
+ * @param tokenizer tokenizer files relative to the package, and special ids
+ * @param ocr recognizer input size and the optional character dictionary
+ * @param graphs stage name ({@link GraphNames}) → graph description
+ * @param source where the weights came from
+ */
+public record ModelManifest(
+    String format,
+    int formatVersion,
+    String producer,
+    String precision,
+    AnyText2Config config,
+    Scheduler scheduler,
+    Tokenizer tokenizer,
+    Ocr ocr,
+    Map<String, Graph> graphs,
+    Source source) {
+
+  public static final String FORMAT = "anytext2-onnx";
+  public static final int FORMAT_VERSION = 1;
+  public static final String FILE_NAME = "manifest.json";
+
+  /** DDIM schedule inputs; {@code alphasCumprod} holds the checkpoint's float32 buffer. */
+  public record Scheduler(
+      String type, double linearStart, double linearEnd, int timesteps, float scaleFactor, float[] alphasCumprod) {}
+
+  /**
+   * @param vocab path of vocab.json inside the package
+   * @param merges path of merges.txt inside the package
+   * @param placeholderId token id of the placeholder ('*' → 265 with the CLIP vocabulary)
+   * @param maxLength text-encoder positions (77)
+   */
+  public record Tokenizer(String vocab, String merges, String placeholder, int placeholderId, int bosId, int eosId,
+      int padId, int maxLength) {}
+
+  /**
+   * @param dictionary character list file inside the package (null when the user supplied none)
+   * @param numClasses CTC classes of the recognizer head
+   */
+  public record Ocr(String dictionary, int numClasses, int inputHeight, int inputWidth, int steps, int neckDims) {}
+
+  /** One ONNX graph: its file (relative), inputs and outputs in order. */
+  public record Graph(String file, List<Tensor> inputs, List<Tensor> outputs) {}
+
+  /**
+   * A graph input or output.
+   *
+   * @param dtype "float32", "float16" or "int64"
+   * @param shape static sizes as numbers, dynamic ones as names ("batch", "height", …)
+   */
+  public record Tensor(String name, String dtype, List<Object> shape) {}
+
+  /** Provenance: the checkpoint file name, its SHA-256 (when computed) and the config source. */
+  public record Source(String checkpoint, String sha256, String config, long tensors) {}
+}

@@ -1,0 +1,165 @@
+package io.anytext2.sdk.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.anytext2.nn.pkg.ModelManifest;
+import io.anytext2.sdk.tensor.FloatTensor;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One graph of a model package with its own ONNX Runtime session. The graph's inputs and outputs
+ * are checked against the manifest when it is opened. Calls take and return host tensors; every
+ * native tensor created for a call is closed before the call returns.
+ *
+ * <p>Thread safety: ONNX Runtime sessions may be run concurrently, and this class keeps no
+ * per-call state, so {@link #run} is thread-safe.
+ */
+public final class GraphStage implements AutoCloseable {
+  private final String name;
+  private final OrtSession session;
+  private final ModelManifest.Graph spec;
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+
+  private GraphStage(String name, OrtSession session, ModelManifest.Graph spec) {
+    this.name = name;
+    this.session = session;
+    this.spec = spec;
+  }
+
+  /** Opens graph {@code name} of the package with the factory's provider choice. */
+  public static GraphStage open(ModelPackage pkg, String name, SessionFactory factory) {
+    ModelManifest.Graph spec = pkg.graph(name);
+    OrtSession s;
+    try {
+      s = factory.open(pkg.resolve(spec.file()));
+    } catch (OrtException e) {
+      throw new ModelLoadException("cannot load graph '" + name + "' (" + spec.file() + "): " + firstLine(e.getMessage()), e);
+    }
+    try {
+      check(name, spec, s);
+    } catch (RuntimeException e) {
+      try {
+        s.close();
+      } catch (OrtException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return new GraphStage(name, s, spec);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Runs the graph. Inputs are {@link FloatTensor}s or {@link LongInput}s by input name; returns
+   * every output as a float tensor, by name.
+   */
+  public Map<String, FloatTensor> run(Map<String, Object> inputs) {
+    Map<String, OnnxTensor> native_ = new HashMap<>();
+    try {
+      for (Map.Entry<String, Object> e : inputs.entrySet()) {
+        native_.put(e.getKey(), toNative(e.getKey(), e.getValue()));
+      }
+      try (OrtSession.Result r = session.run(native_)) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : r) {
+          OnnxTensor t = (OnnxTensor) e.getValue();
+          long[] shape = t.getInfo().getShape();
+          FloatBuffer fb = t.getFloatBuffer();
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(e.getKey(), new FloatTensor(data, shape));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new InferenceException("graph '" + name + "' failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      native_.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** An int64 input (token ids). */
+  public record LongInput(long[] data, long[] shape) {}
+
+  private OnnxTensor toNative(String input, Object v) throws OrtException {
+    if (v instanceof FloatTensor f) {
+      return OnnxTensor.createTensor(env, FloatBuffer.wrap(f.data()), f.shape());
+    }
+    if (v instanceof LongInput l) {
+      return OnnxTensor.createTensor(env, LongBuffer.wrap(l.data()), l.shape());
+    }
+    throw new IllegalArgumentException("input " + input + " of graph " + name + ": unsupported value " + v);
+  }
+
+  private static void check(String name, ModelManifest.Graph spec, OrtSession s) {
+    try {
+      Map<String, NodeInfo> in = s.getInputInfo();
+      Map<String, NodeInfo> out = s.getOutputInfo();
+      List<String> problems = new ArrayList<>();
+      for (ModelManifest.Tensor t : spec.inputs()) compare("input", t, in.get(t.name()), problems);
+      for (ModelManifest.Tensor t : spec.outputs()) compare("output", t, out.get(t.name()), problems);
+      if (in.size() != spec.inputs().size()) problems.add("graph has " + in.size() + " inputs, manifest " + spec.inputs().size());
+      if (!problems.isEmpty()) {
+        throw new ModelLoadException("graph '" + name + "' does not match the manifest: " + String.join("; ", problems));
+      }
+    } catch (OrtException e) {
+      throw new ModelLoadException("graph '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static void compare(String kind, ModelManifest.Tensor t, NodeInfo info, List<String> problems) {
+    if (info == null) {
+      problems.add(kind + " '" + t.name() + "' missing");
+      return;
+    }
+    if (!(info.getInfo() instanceof TensorInfo ti)) {
+      problems.add(kind + " '" + t.name() + "' is not a tensor");
+      return;
+    }
+    long[] shape = ti.getShape();
+    if (shape.length != t.shape().size()) {
+      problems.add(kind + " '" + t.name() + "' has rank " + shape.length + ", manifest " + t.shape().size());
+      return;
+    }
+    for (int i = 0; i < shape.length; i++) {
+      Object m = t.shape().get(i);
+      if (m instanceof Number n && shape[i] >= 0 && shape[i] != n.longValue()) {
+        problems.add(kind + " '" + t.name() + "' dim " + i + " is " + shape[i] + ", manifest " + n);
+      }
+    }
+    String dtype = switch (ti.type) {
+      case FLOAT -> "float32";
+      case FLOAT16 -> "float16";
+      case INT64 -> "int64";
+      default -> ti.type.toString().toLowerCase(java.util.Locale.ROOT);
+    };
+    if (!dtype.equals(t.dtype())) problems.add(kind + " '" + t.name() + "' is " + dtype + ", manifest " + t.dtype());
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("closing graph " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse(s);
+  }
+}

@@ -1,0 +1,113 @@
+package io.anytext2.sdk.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens ONNX Runtime sessions on the first execution provider that loads, falling back to the next
+ * (and finally to CPU) with one logged reason, or failing when the options are strict.
+ */
+public final class SessionFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
+
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final RuntimeOptions options;
+  private ExecutionProvider chosen;
+
+  public SessionFactory(RuntimeOptions options) {
+    this.options = options;
+  }
+
+  /** The provider the last session was created with (null before the first). */
+  public ExecutionProvider chosen() {
+    return chosen;
+  }
+
+  /** Providers compiled into the loaded ONNX Runtime library. */
+  public static EnumSet<OrtProvider> available() {
+    return OrtEnvironment.getAvailableProviders();
+  }
+
+  /** Opens {@code model}; the caller owns and closes the session. */
+  public OrtSession open(Path model) throws OrtException {
+    List<ExecutionProvider> order = new ArrayList<>(options.providers());
+    if (!options.strict() && order.stream().noneMatch(p -> p instanceof ExecutionProvider.Cpu)) {
+      order.add(new ExecutionProvider.Cpu());
+    }
+    OrtException last = null;
+    for (ExecutionProvider p : order) {
+      try (OrtSession.SessionOptions so = sessionOptions(p)) {
+        OrtSession s = env.createSession(model.toString(), so);
+        if (chosen != null && !chosen.equals(p)) {
+          LOG.warn("{} runs on {} while earlier graphs run on {}", model.getFileName(), describe(p), describe(chosen));
+        }
+        chosen = p;
+        return s;
+      } catch (OrtException | RuntimeException e) {
+        if (options.strict()) {
+          throw new OrtException("cannot use " + describe(p) + " for " + model.getFileName() + ": " + e.getMessage());
+        }
+        if (!(p instanceof ExecutionProvider.Cpu)) {
+          LOG.warn("{} is not usable ({}); falling back", describe(p), firstLine(e.getMessage()));
+        }
+        last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
+      }
+    }
+    throw last;
+  }
+
+  private OrtSession.SessionOptions sessionOptions(ExecutionProvider p) throws OrtException {
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    try {
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (options.intraOpThreads() > 0) so.setIntraOpNumThreads(options.intraOpThreads());
+      if (p instanceof ExecutionProvider.Cuda c) {
+        requireProvider(OrtProvider.CUDA, c);
+        so.addCUDA(c.deviceId());
+      } else if (p instanceof ExecutionProvider.TensorRt t) {
+        requireProvider(OrtProvider.TENSOR_RT, t);
+        OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(t.deviceId());
+        trt.add("trt_fp16_enable", t.fp16() ? "1" : "0");
+        if (t.engineCache() != null) {
+          Files.createDirectories(t.engineCache());
+          trt.add("trt_engine_cache_enable", "1");
+          trt.add("trt_engine_cache_path", t.engineCache().toString());
+          trt.add("trt_timing_cache_enable", "1");
+          trt.add("trt_timing_cache_path", t.engineCache().toString());
+        }
+        so.addTensorrt(trt);
+        so.addCUDA(t.deviceId()); // nodes TensorRT cannot take run on CUDA
+      }
+      return so;
+    } catch (OrtException | RuntimeException | java.io.IOException e) {
+      so.close();
+      throw e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
+    }
+  }
+
+  private static void requireProvider(OrtProvider needed, ExecutionProvider p) throws OrtException {
+    if (!available().contains(needed)) {
+      throw new OrtException(describe(p) + " is not in this ONNX Runtime build (use the onnxruntime_gpu jar; see README 'GPU')");
+    }
+  }
+
+  public static String describe(ExecutionProvider p) {
+    if (p instanceof ExecutionProvider.Cuda c) return "CUDA device " + c.deviceId();
+    if (p instanceof ExecutionProvider.TensorRt t) return "TensorRT device " + t.deviceId() + (t.fp16() ? " (fp16)" : "");
+    return "CPU";
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse(s);
+  }
+}
