@@ -94,6 +94,53 @@ public final class CropRectifier {
   }
 
   /**
+   * Where {@link #crop} (float32 path) samples: for output pixel (v, u), index {@code v * outWidth
+   * + u}, the source pixel coordinates (x, y) of its bilinear tap, before zero padding. Lets a
+   * caller express the crop as a linear map of the image (e.g. to differentiate through it).
+   */
+  public record SamplingGrid(int outHeight, int outWidth, float[] x, float[] y) {}
+
+  /** The sampling grid of {@link #crop} for an image of {@code width x height} and {@code mask}. */
+  public static SamplingGrid samplingGrid(Mask mask, int width, int height) {
+    if (mask.width() != width || mask.height() != height) {
+      throw new IllegalArgumentException(
+          "expected a " + width + "x" + height + " mask, found " + mask.width() + "x" + mask.height());
+    }
+    int[] box = orderedBox(mask);
+    float boxW = Math.max(dist(box, 0, 1), dist(box, 2, 3));
+    float boxH = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    float[] srcPts = new float[8];
+    for (int i = 0; i < 8; i++) {
+      srcPts[i] = box[i];
+    }
+    double[] m = Similarity2d.estimate(srcPts, new float[] {0, 0, boxW, 0, boxW, boxH, 0, boxH});
+    double[] t = {2.0 / width, 0, -1, 0, 2.0 / height, -1, 0, 0, 1};
+    double[] theta = inverse3(mul3(mul3(t, m), inverse3(t)));
+    int outH = (int) boxH;
+    int outW = (int) boxW;
+    if (outH <= 0 || outW <= 0) {
+      throw new IllegalArgumentException("expected a crop box of at least one pixel, found " + boxW + "x" + boxH);
+    }
+    float[] th = new float[6];
+    for (int i = 0; i < 6; i++) {
+      th[i] = (float) theta[i];
+    }
+    float[] xs = new float[outH * outW];
+    float[] ys = new float[outH * outW];
+    for (int v = 0; v < outH; v++) {
+      double yn = linspace(v, height, true);
+      for (int u = 0; u < outW; u++) {
+        double xn = linspace(u, width, true);
+        float gx = (float) ((float) (xn * th[0]) + (float) (yn * th[1])) + th[2];
+        float gy = (float) ((float) (xn * th[3]) + (float) (yn * th[4])) + th[5];
+        xs[v * outW + u] = (float) ((float) ((gx + 1) / 2) * (width - 1));
+        ys[v * outW + u] = (float) ((float) ((gy + 1) / 2) * (height - 1));
+      }
+    }
+    return new SamplingGrid(outH, outW, xs, ys);
+  }
+
+  /**
    * {@code min_bounding_rect(mask)}: the truncated corners of the largest external contour's
    * minimum-area rectangle (mask > 127), ordered tl, tr, br, bl; a fake 100x100 box when the mask
    * is empty. Returned as {@code [x0, y0, ..., x3, y3]}.

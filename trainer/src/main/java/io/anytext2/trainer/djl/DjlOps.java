@@ -65,6 +65,29 @@ public final class DjlOps implements TensorOps<NDArray> {
     return scope;
   }
 
+  /**
+   * Runs {@code body} with a fresh sub-scope and keeps only its result (moved to the current
+   * scope): the intermediates are freed at once. Autograd keeps what backward needs on its own.
+   */
+  public NDArray scoped(java.util.function.Supplier<NDArray> body) {
+    return scopedList(() -> List.of(body.get())).get(0);
+  }
+
+  /** {@link #scoped} for several results. */
+  public List<NDArray> scopedList(java.util.function.Supplier<List<NDArray>> body) {
+    NDManager outer = scope;
+    try (NDManager inner = outer.newSubManager()) {
+      scope = inner;
+      List<NDArray> out = body.get();
+      for (NDArray a : out) {
+        if (params.keyOf(a) == null) a.attach(outer);
+      }
+      return out;
+    } finally {
+      scope = outer;
+    }
+  }
+
   /** BatchNorm layers whose parameters start with {@code prefix} use batch statistics ({@code on}) or running ones. */
   public void trainBatchNorm(String prefix, boolean on) {
     if (on) trainBatchNormPrefixes.add(prefix);
@@ -357,8 +380,11 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Moves a fresh result into the scope (never a parameter, which the store owns). */
-  NDArray own(NDArray result) {
+  /**
+   * Moves an array created outside these operations (a DJL call by the caller) into the scope;
+   * parameters stay with the store.
+   */
+  public NDArray own(NDArray result) {
     if (params.keyOf(result) == null && result.getManager() != scope) result.attach(scope);
     return result;
   }

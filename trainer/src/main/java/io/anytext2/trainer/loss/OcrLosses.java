@@ -1,0 +1,76 @@
+package io.anytext2.trainer.loss;
+
+import ai.djl.ndarray.NDArray;
+import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.nn.models.ocr.OcrRecognizer;
+import io.anytext2.trainer.djl.DjlOps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The per-line OCR losses of TRAINING.md §3.5.2 steps 4–6: the decoded image and the ground truth
+ * are cropped at each line (differentiably for the decoded one), both go through the frozen
+ * {@code text_predictor} (eval) in one call, and per line
+ * <pre>
+ *   ocr = mean_{40×64} (neck_D − neck_O)² · w_lang
+ *   ctc = CTC(log_softmax(logits_D), target) / 40 · w_lang
+ * </pre>
+ * The CTC value and its gradient come from {@link CtcLoss} on the host and enter the graph as
+ * {@code value + Σ G ⊙ (lp − stop_gradient(lp))}, which has that value and gradient G.
+ */
+public final class OcrLosses {
+  /** Per-line [N] terms; {@code ctc} is null when no targets were given. */
+  public record PerLine(NDArray ocr, NDArray ctc) {}
+
+  private OcrLosses() {}
+
+  /**
+   * @param decoded [B,3,H,W] decoded x̂0 in 0..255 (with gradient)
+   * @param groundTruth [B,3,H,W] the training image in 0..255
+   * @param crops per line, its crop plan
+   * @param lineSample per line, its sample index
+   * @param targets per line, CTC class ids, or null to skip the CTC term
+   * @param langWeight per line, w_lang
+   */
+  public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth,
+      List<RecognizerCrop> crops, int[] lineSample, List<int[]> targets, float[] langWeight) {
+    int n = crops.size();
+    List<NDArray> inputs = new ArrayList<>();
+    for (NDArray image : List.of(decoded, groundTruth)) {
+      for (int l = 0; l < n; l++) {
+        int i = lineSample[l];
+        RecognizerCrop plan = crops.get(l);
+        inputs.add(op.scoped(() -> {
+          NDArray one = plan.apply(op.own(image.get(i)), op.scope()); // [3, 48, 320]
+          return op.reshape(one, 1, 3, 48, 320);
+        }));
+      }
+    }
+    NDArray neck = recognizer.neck(op, op.concat(0, inputs)); // [2N, 40, dims]: decoded crops first
+    NDArray neckD = op.slice(neck, 0, 0, n);
+    NDArray neckO = op.own(op.slice(neck, 0, n, 2L * n).stopGradient());
+    NDArray diff = op.sub(neckD, neckO);
+    NDArray weights = op.create(langWeight, n);
+    NDArray ocr = op.mul(op.reshape(op.meanKeepDims(op.mul(diff, diff), 1, 2), n), weights);
+    if (targets == null) return new PerLine(ocr, null);
+
+    NDArray lp = op.own(recognizer.logits(op, neckD).logSoftmax(2)); // [N, 40, C]
+    long[] s = lp.getShape().getShape();
+    int steps = (int) s[1];
+    int classes = (int) s[2];
+    float[] host = lp.toFloatArray();
+    float[] values = new float[n];
+    float[] grad = new float[host.length];
+    for (int l = 0; l < n; l++) {
+      double[][] rows = new double[steps][classes];
+      for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) rows[t][k] = host[(l * steps + t) * classes + k];
+      CtcLoss.Result r = CtcLoss.compute(rows, targets.get(l));
+      values[l] = (float) r.nll();
+      for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) grad[(l * steps + t) * classes + k] = (float) r.gradient()[t][k];
+    }
+    NDArray surrogate = op.mul(op.create(grad, s), op.own(lp.sub(op.own(lp.stopGradient()))));
+    NDArray nll = op.add(op.create(values, n), op.reshape(op.sumKeepDims(surrogate, 1, 2), n)); // value CTC, gradient G
+    NDArray ctc = op.mul(op.scale(nll, 1f / OcrConfig.STEPS), weights); // the original's "/ input_lengths · weight"
+    return new PerLine(ocr, ctc);
+  }
+}

@@ -1,0 +1,282 @@
+package io.anytext2.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import io.anytext2.exporter.pkg.DiffusionSchedule;
+import io.anytext2.exporter.pkg.GraphBuilders;
+import io.anytext2.nn.config.AnyText2Config;
+import io.anytext2.nn.models.ControlNetModel;
+import io.anytext2.nn.models.UNetModel;
+import io.anytext2.nn.models.clip.ClipTextModel;
+import io.anytext2.nn.models.em.EmbeddingManager;
+import io.anytext2.nn.models.ocr.OcrRecognizer;
+import io.anytext2.nn.models.vae.AutoencoderKL;
+import io.anytext2.sdk.tokenize.ClipTokenizer;
+import io.anytext2.trainer.data.TrainingSample;
+import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.ParameterStore;
+import io.anytext2.trainer.loss.OcrDictionary;
+import io.anytext2.trainer.loss.OcrLosses;
+import io.anytext2.trainer.loss.RecognizerCrop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The AnyText2 training forward pass (TRAINING.md §3.2–§3.5, Appendix A) on the networks of
+ * {@code nn}, with the official checkpoint keys:
+ * <pre>
+ * x0, masked_x ← 0.18215 · posterior samples of the VAE encoder      (no gradient)
+ * E            ← embedding manager per line (font recognizer in train mode)
+ * ctxT, ctxI   ← CLIP of text caption ('*' ← E, gradient) and image caption chunks
+ * x_t          ← √ᾱ_t x0 + √(1−ᾱ_t) ε
+ * R            ← WriteNet(glyph union, position sum, masked_x, ctxT)   (x_t and t unused)
+ * ε̂           ← UNet(x_t, t, ctxI, R)   (input blocks frozen, so no graph there)
+ * L_i          = Σ (1−m)(ε̂−ε)² / (4·h·w)  [+ α ᾱ_t ocr_i + β ᾱ_t ctc_i]
+ * </pre>
+ */
+public final class AnyText2TrainingModel {
+  public static final String FONT_PREDICTOR = "embedding_manager.font_predictor.";
+  static final String CLIP_PREFIX = GraphBuilders.CLIP;
+
+  /** The losses of one micro-batch: {@code total} (scalar, in the graph) and host means for logging. */
+  public record Losses(NDArray total, float simple, float ocr, float ctc) {}
+
+  private final AnyText2Config cfg;
+  private final ParameterStore params;
+  private final ClipTokenizer tokenizer;
+  private final int placeholderId;
+  private final LossSettings losses;
+  private final OcrDictionary dictionary;
+  private final UNetModel unet;
+  private final ControlNetModel controlNet;
+  private final AutoencoderKL vae;
+  private final ClipTextModel clip;
+  private final EmbeddingManager embeddingManager;
+  private final OcrRecognizer textPredictor;
+  private final Map<String, float[]> schedule;
+
+  /**
+   * @param dictionary the recognizer's characters; required when the CTC loss is on
+   */
+  public AnyText2TrainingModel(AnyText2Config cfg, ParameterStore params, ClipTokenizer tokenizer, LossSettings losses,
+      OcrDictionary dictionary) {
+    if (losses.beta() > 0 && dictionary == null) {
+      throw new IllegalArgumentException("the CTC loss (loss_beta > 0) needs the OCR dictionary (ocr_dictionary in the config)");
+    }
+    if (dictionary != null && dictionary.classes() != cfg.ocr().numClasses()) {
+      throw new IllegalArgumentException("OCR dictionary: expected " + cfg.ocr().numClasses() + " classes for this recognizer, found "
+          + dictionary.classes());
+    }
+    this.cfg = cfg;
+    this.params = params;
+    this.tokenizer = tokenizer;
+    this.placeholderId = tokenizer.placeholderId(cfg.embeddingManager().placeholder());
+    this.losses = losses;
+    this.dictionary = dictionary;
+    this.unet = new UNetModel(cfg.unet(), GraphBuilders.UNET);
+    this.controlNet = new ControlNetModel(cfg.controlNet(), GraphBuilders.CONTROL);
+    this.vae = new AutoencoderKL(cfg.vae(), GraphBuilders.VAE);
+    this.clip = new ClipTextModel(cfg.clip(), CLIP_PREFIX);
+    this.embeddingManager = new EmbeddingManager(cfg.embeddingManager(), cfg.ocr());
+    this.textPredictor = new OcrRecognizer(cfg.ocr(), GraphBuilders.OCR);
+    this.schedule = schedule(cfg, params);
+  }
+
+  /** The stored schedule buffers (MODEL.md §4.4 prefers them), else recomputed. */
+  private static Map<String, float[]> schedule(AnyText2Config cfg, ParameterStore params) {
+    Map<String, float[]> s = new java.util.HashMap<>(DiffusionSchedule.buffers(cfg.linearStart(), cfg.linearEnd(), cfg.timesteps()));
+    for (String k : List.copyOf(s.keySet())) {
+      float[] stored = params.extraFloats(k);
+      if (stored != null && stored.length == cfg.timesteps()) s.put(k, stored);
+    }
+    return s;
+  }
+
+  public AnyText2Config config() {
+    return cfg;
+  }
+
+  public ParameterStore params() {
+    return params;
+  }
+
+  public ClipTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public int placeholderId() {
+    return placeholderId;
+  }
+
+  public float[] alphasCumprod() {
+    return schedule.get("alphas_cumprod").clone();
+  }
+
+  /** Host preparation of one sample; {@link IllegalArgumentException} when it is malformed. */
+  public PreparedSample prepare(TrainingSample s) {
+    return PreparedSample.of(s, tokenizer, placeholderId, cfg.vae().downFactor(), losses.beta() > 0 ? dictionary : null,
+        losses.ocrTerms());
+  }
+
+  /** The random draws a micro-batch of {@code b} needs. */
+  public StepNoise drawNoise(long seed, long microBatch, TrainingBatch b) {
+    int lat = b.size / cfg.vae().downFactor();
+    return StepNoise.draw(seed, microBatch, b.batch, cfg.unet().inChannels(), lat, lat, cfg.timesteps());
+  }
+
+  /**
+   * The training forward pass of one micro-batch in {@code op}'s scope; call inside a gradient
+   * collector and run backward on {@link Losses#total()}.
+   */
+  public Losses forward(DjlOps op, TrainingBatch b, StepNoise noise) {
+    op.trainBatchNorm(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode (P-5)
+    try {
+      return trainingForward(op, b, noise);
+    } finally {
+      op.trainBatchNorm(FONT_PREDICTOR, false);
+    }
+  }
+
+  private Losses trainingForward(DjlOps op, TrainingBatch b, StepNoise noise) {
+    int batch = b.batch;
+    int s = b.size;
+    long[] image = {batch, 3, s, s};
+    NDArray x0 = latentSample(op, op.create(b.images(), image), noise.imagePosterior());
+    NDArray maskedX = latentSample(op, op.create(b.maskedImages(), image), noise.maskedPosterior());
+    NDArray lines = lineEmbeddings(op, b);
+    NDArray ctxText = encode(op, op.createLongs(b.textIds(), batch, 77), b.textLineAt(), lines, batch);
+    NDArray ctxImage = op.scoped(() -> {
+      int rows = batch * b.chunkCount();
+      NDArray h = encode(op, op.createLongs(b.imageIds(tokenizer.bosId(), tokenizer.eosId()), rows, 77), b.imageLineAt(), lines, rows);
+      return op.reshape(h, batch, (long) b.chunkCount() * 77, cfg.clip().hiddenSize());
+    });
+
+    long[] ls = noise.latentShape();
+    NDArray eps = op.create(noise.eps(), ls);
+    NDArray xt = op.add(op.mul(x0, perSample(op, "sqrt_alphas_cumprod", noise.timesteps())),
+        op.mul(eps, perSample(op, "sqrt_one_minus_alphas_cumprod", noise.timesteps())));
+    long[] plane = {batch, 1, s, s};
+    List<NDArray> controls = op.scopedList(() -> controlNet.forward(op, op.create(b.glyphMasks(), plane),
+        op.create(b.positionSums(), plane), maskedX, ctxText));
+    float[] ts = new float[batch];
+    for (int i = 0; i < batch; i++) ts[i] = noise.timesteps()[i];
+    NDArray epsHat = op.scoped(() -> unet.forward(op, xt, op.create(ts, batch), ctxImage, controls, op.scalar(1f)));
+
+    // §3.5.1: Σ_{c,u,v} (1 − m)(ε̂ − ε)² over the FULL element count (P-7)
+    NDArray diff = op.sub(epsHat, eps);
+    NDArray keep = op.create(b.keepMasks(), batch, 1, ls[2], ls[3]);
+    NDArray perSample = op.reshape(op.sumKeepDims(op.mul(keep, op.mul(diff, diff)), 1, 2, 3), batch);
+    NDArray simple = op.scale(perSample, 1f / (ls[1] * ls[2] * ls[3]));
+    NDArray total = simple;
+    float ocrMean = 0;
+    float ctcMean = 0;
+    if (losses.ocrTerms()) {
+      NDArray[] ocr = ocrTerms(op, b, noise, xt, epsHat);
+      NDArray stepWeight = op.create(stepWeights(noise.timesteps()), batch);
+      if (losses.alpha() > 0) total = op.add(total, op.mul(op.scale(ocr[0], losses.alpha()), stepWeight));
+      if (losses.beta() > 0) total = op.add(total, op.mul(op.scale(ocr[1], losses.beta()), stepWeight));
+      ocrMean = ocr[0].mean().getFloat();
+      ctcMean = ocr[1] == null ? 0 : ocr[1].mean().getFloat();
+    }
+    NDArray loss = op.own(total.mean());
+    return new Losses(loss, simple.mean().getFloat(), ocrMean, ctcMean);
+  }
+
+  /** 0.18215 · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */
+  NDArray latentSample(DjlOps op, NDArray image, float[] noise) {
+    return op.scoped(() -> {
+      AutoencoderKL.Posterior<NDArray> p = vae.encode(op, image);
+      NDArray std = op.exp(op.scale(p.logvar(), 0.5f));
+      NDArray z = op.add(p.mean(), op.mul(std, op.create(noise, op.shape(p.mean()))));
+      return op.own(op.scale(z, cfg.scaleFactor()).stopGradient());
+    });
+  }
+
+  /** [N, D] line embeddings, rows in (sample, line) order (MODEL.md §3.5, TRAINING.md §3.3 (a)). */
+  NDArray lineEmbeddings(DjlOps op, TrainingBatch b) {
+    return op.scoped(() -> {
+      int n = b.lines;
+      NDArray recog = op.create(b.recogInputs(), n, 3, 48, 320);
+      NDArray style = op.create(b.styleInputs(), n, 3, 48, 320);
+      NDArray positions = op.create(b.positions(), n, 1, b.size, b.size);
+      NDArray colors = op.create(b.colors(), n, 3);
+      op.batchNormGroups(b.styleGroups);
+      EmbeddingManager.Terms<NDArray> t;
+      try {
+        t = embeddingManager.terms(op, recog, style, positions, colors);
+      } finally {
+        op.batchNormGroups(null);
+      }
+      NDArray styleByLine = op.own(t.style().get(new NDIndex("{}", op.createLongs(b.styleRowOfLine(), n))));
+      return new EmbeddingManager.Terms<>(t.glyph(), t.position(), styleByLine, t.color()).sum(op);
+    });
+  }
+
+  /**
+   * CLIP over rows of ids [R, 77], the token embedding at every placeholder replaced by its line
+   * embedding (before the position embedding is added, MODEL.md §3.3) → [R, 77, D].
+   */
+  NDArray encode(DjlOps op, NDArray ids, int[] lineAt, NDArray lines, int rows) {
+    return op.scoped(() -> {
+      int d = cfg.clip().hiddenSize();
+      int n = (int) lines.getShape().get(0);
+      long[] index = new long[lineAt.length];
+      float[] mask = new float[lineAt.length];
+      for (int p = 0; p < lineAt.length; p++) {
+        index[p] = lineAt[p] >= 0 ? lineAt[p] : n; // row n: zeros
+        mask[p] = lineAt[p] >= 0 ? 1f : 0f;
+      }
+      NDArray padded = op.concat(0, List.of(lines, op.create(new float[d], 1, d)));
+      NDArray injected = op.own(padded.get(new NDIndex("{}", op.createLongs(index, index.length))));
+      return clip.forward(op, ids, op.reshape(injected, rows, 77, d), op.create(mask, rows, 77, 1));
+    });
+  }
+
+  /** A schedule buffer at each sample's timestep, as [B, 1, 1, 1]. */
+  private NDArray perSample(DjlOps op, String buffer, int[] t) {
+    float[] table = schedule.get(buffer);
+    float[] v = new float[t.length];
+    for (int i = 0; i < t.length; i++) v[i] = table[t[i]];
+    return op.create(v, t.length, 1, 1, 1);
+  }
+
+  private float[] stepWeights(int[] t) {
+    float[] ac = schedule.get("alphas_cumprod");
+    float[] w = new float[t.length];
+    for (int i = 0; i < t.length; i++) w[i] = losses.stepWeight() ? ac[t[i]] : 1f;
+    return w;
+  }
+
+  /** Per-sample means of the per-line OCR and CTC terms ([B] each; ctc null when β = 0). */
+  private NDArray[] ocrTerms(DjlOps op, TrainingBatch b, StepNoise noise, NDArray xt, NDArray epsHat) {
+    int batch = b.batch;
+    // §3.5.2 step 2: x̂0 = √(1/ᾱ) x_t − √(1/ᾱ − 1) ε̂ (predict_start_from_noise)
+    NDArray x0hat = op.sub(op.mul(xt, perSample(op, "sqrt_recip_alphas_cumprod", noise.timesteps())),
+        op.mul(epsHat, perSample(op, "sqrt_recipm1_alphas_cumprod", noise.timesteps())));
+    NDArray decoded = op.scoped(() -> {
+      NDArray img = op.clip(vae.decode(op, op.scale(x0hat, 1f / cfg.scaleFactor())), -1f, 1f);
+      return op.scale(op.add(img, op.scalar(1f)), 127.5f); // (D + 1) / 2 · 255
+    });
+    NDArray gt = op.scale(op.add(op.create(b.images(), batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
+    List<RecognizerCrop> crops = new ArrayList<>();
+    List<int[]> targets = losses.beta() > 0 ? new ArrayList<>() : null;
+    float[] langWeight = new float[b.lines];
+    for (int l = 0; l < b.lines; l++) {
+      PreparedSample.Line line = b.line(l);
+      crops.add(line.crop());
+      if (targets != null) targets.add(line.target());
+      langWeight[l] = "Latin".equals(line.language()) ? losses.latinWeight() : 1f;
+    }
+    OcrLosses.PerLine perLine = OcrLosses.compute(op, textPredictor, decoded, gt, crops, b.lineSample, targets, langWeight);
+    // per sample: mean over its lines (§3.5.2 step 7)
+    float[] average = new float[batch * b.lines];
+    int[] counts = new int[batch];
+    for (int l = 0; l < b.lines; l++) counts[b.lineSample[l]]++;
+    for (int l = 0; l < b.lines; l++) average[b.lineSample[l] * b.lines + l] = 1f / counts[b.lineSample[l]];
+    NDArray avg = op.create(average, batch, b.lines);
+    NDArray ocr = op.reshape(op.matmul(avg, op.reshape(perLine.ocr(), b.lines, 1)), batch);
+    NDArray ctc = perLine.ctc() == null ? null : op.reshape(op.matmul(avg, op.reshape(perLine.ctc(), b.lines, 1)), batch);
+    return new NDArray[] {ocr, ctc};
+  }
+}

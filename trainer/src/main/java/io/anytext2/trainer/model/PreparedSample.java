@@ -1,0 +1,143 @@
+package io.anytext2.trainer.model;
+
+import io.anytext2.sdk.prep.FloatImage;
+import io.anytext2.sdk.prep.Mask;
+import io.anytext2.sdk.prep.RecognizerInput;
+import io.anytext2.sdk.prep.StyleInput;
+import io.anytext2.sdk.prompt.PlaceholderAssignment;
+import io.anytext2.sdk.tokenize.ClipTokenizer;
+import io.anytext2.trainer.data.TrainingSample;
+import io.anytext2.trainer.loss.OcrDictionary;
+import io.anytext2.trainer.loss.RecognizerCrop;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Host-side preparation of one {@link TrainingSample} for the model (TRAINING.md §3.2–§3.4): the
+ * WriteNet's glyph union and position sum, the latent loss mask, per line the two recognizer
+ * inputs (glyph line for {@code text_predictor}, font-hint crop for the style recognizer, both as
+ * MODEL.md §3.4.2 prepares them), colour, CTC target, and the tokenized captions with the line
+ * placed at every placeholder. Everything that can fail on bad data fails here, with an
+ * {@link IllegalArgumentException}, so the loop can drop the sample before any tensor work.
+ */
+public final class PreparedSample {
+  /** One text line. */
+  public record Line(float[] recog, float[] style, float styleAspect, float[] position, Mask positionMask, float[] color,
+      String text, String language, int[] target, RecognizerCrop crop) {}
+
+  final int size;
+  final float[] image;
+  final float[] masked;
+  final float[] glyphMask;
+  final float[] positionSum;
+  final float[] keep;
+  final List<Line> lines;
+  final long[] textIds;
+  final int[] textLineAt;
+  final long[][] imageChunks;
+  final int[][] imageLineAt;
+
+  private PreparedSample(int size, float[] image, float[] masked, float[] glyphMask, float[] positionSum, float[] keep,
+      List<Line> lines, long[] textIds, int[] textLineAt, long[][] imageChunks, int[][] imageLineAt) {
+    this.size = size;
+    this.image = image;
+    this.masked = masked;
+    this.glyphMask = glyphMask;
+    this.positionSum = positionSum;
+    this.keep = keep;
+    this.lines = lines;
+    this.textIds = textIds;
+    this.textLineAt = textLineAt;
+    this.imageChunks = imageChunks;
+    this.imageLineAt = imageLineAt;
+  }
+
+  /**
+   * @param downFactor image → latent factor (8)
+   * @param dictionary CTC classes, or null when the CTC loss is off
+   * @param ocrCrops whether to plan the differentiable crops of the OCR losses
+   */
+  public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
+      OcrDictionary dictionary, boolean ocrCrops) {
+    int size = s.size();
+    if (size % downFactor != 0) {
+      throw new IllegalArgumentException("sample size " + size + " is not a multiple of the latent factor " + downFactor);
+    }
+    int plane = size * size;
+    requireFinite("image", s.image());
+    requireFinite("masked image", s.maskedImage());
+    float[] glyphMask = new float[plane];
+    float[] positionSum = new float[plane];
+    List<Line> lines = new ArrayList<>();
+    FloatImage fontHint = new FloatImage(1, size, size, finite("font hint", s.fontHint()));
+    for (int j = 0; j < s.lineCount(); j++) {
+      float[] glyph = finite("glyph " + j, s.glyphs().get(j));
+      float[] pos = finite("position " + j, s.positions().get(j));
+      if (glyph.length != 3 * plane || pos.length != plane) {
+        throw new IllegalArgumentException("line " + j + ": expected glyph [3," + size + "," + size + "] and position [1," + size
+            + "," + size + "], found " + glyph.length + " and " + pos.length + " values");
+      }
+      for (int c = 0; c < 3; c++) {
+        for (int i = 0; i < plane; i++) if (glyph[c * plane + i] != 0) glyphMask[i] = 1f; // §3.4 step 4: Σ slots, channels ≠ 0
+      }
+      for (int i = 0; i < plane; i++) positionSum[i] += pos[i]; // not clipped (P-12)
+      float[] glyphLine = finite("glyph line " + j, s.glyphLines().get(j));
+      FloatImage recog = RecognizerInput.fromGlyphLine(new FloatImage(1, 80, 512, glyphLine));
+      Mask mask = Mask.fromThreshold(size, size, pos, 0.5f);
+      FloatImage styleCrop = StyleInput.fromFontHint(fontHint, mask);
+      FloatImage style = RecognizerInput.prepare(styleCrop, false);
+      int[] rgb = s.colors().get(j);
+      if (rgb.length != 3) throw new IllegalArgumentException("line " + j + ": expected an RGB colour, found " + rgb.length + " values");
+      float[] color = new float[3];
+      for (int c = 0; c < 3; c++) color[c] = (rgb[c] / 255f) * 255f; // the original's /255 … ·255 round trip (§3.2)
+      String text = s.texts().get(j);
+      int[] target = dictionary == null ? null : dictionary.encode(text);
+      lines.add(new Line(recog.data(), style.data(), styleCrop.width() / (float) styleCrop.height(), pos, mask, color, text,
+          s.languages().get(j), target, ocrCrops ? RecognizerCrop.plan(mask) : null));
+    }
+    int lat = size / downFactor;
+    float[] inv = finite("inv mask", s.invMask());
+    float[] keep = new float[lat * lat];
+    for (int u = 0; u < lat; u++) {
+      for (int v = 0; v < lat; v++) keep[u * lat + v] = 1f - inv[(u * downFactor) * size + v * downFactor]; // nearest: pixel (8u, 8v), P-7
+    }
+    long[] textIds = tokenizer.encodePadded(s.textCaption(), ClipTokenizer.CONTEXT_LENGTH);
+    PlaceholderAssignment text = PlaceholderAssignment.assign(new long[][] {textIds}, placeholderId, lines.size());
+    long[][] chunks = tokenizer.encodeChunks(s.imageCaption());
+    // the same hook runs on the image caption with its own cursor (MODEL.md §3.3); training captions have no '*' left
+    PlaceholderAssignment img = PlaceholderAssignment.assign(chunks, placeholderId, lines.size());
+    int[][] imgLineAt = new int[chunks.length][];
+    for (int r = 0; r < chunks.length; r++) imgLineAt[r] = lineAt(img, r, chunks[r].length);
+    return new PreparedSample(size, s.image().clone(), s.maskedImage().clone(), glyphMask, positionSum, keep, List.copyOf(lines),
+        textIds, lineAt(text, 0, textIds.length), chunks, imgLineAt);
+  }
+
+  private static int[] lineAt(PlaceholderAssignment a, int row, int length) {
+    int[] out = new int[length];
+    for (int p = 0; p < length; p++) out[p] = a.lineAt(row, p);
+    return out;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public int lineCount() {
+    return lines.size();
+  }
+
+  public List<Line> lines() {
+    return lines;
+  }
+
+  private static float[] finite(String what, float[] v) {
+    requireFinite(what, v);
+    return v;
+  }
+
+  private static void requireFinite(String what, float[] v) {
+    for (float x : v) {
+      if (!Float.isFinite(x)) throw new IllegalArgumentException("sample " + what + ": expected finite values, found " + x);
+    }
+  }
+}
