@@ -62,6 +62,7 @@ public final class ModelPackageWriter {
     Files.createDirectories(parent);
     Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".partial-");
     try {
+      PackageFiles.readableByAll(tmp);
       Map<String, ModelManifest.Graph> graphs = new LinkedHashMap<>();
       List<GraphBuilders.Def> defs = GraphBuilders.all(r.config());
       WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
