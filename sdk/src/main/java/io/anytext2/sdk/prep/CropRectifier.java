@@ -1,0 +1,209 @@
+package io.anytext2.sdk.prep;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The original's {@code crop_image(src, mask)} (MODEL.md §3.4.3, §6 item 25): the mask's
+ * minimum-area rectangle is mapped onto an upright {@code width x height} box by a least-squares
+ * similarity, and the image is resampled with PyTorch's {@code affine_grid} + {@code grid_sample}
+ * (bilinear, zeros padding, align_corners=True) — including the quirk that the normalisation uses
+ * 2/W while the sampler uses W-1, so the result is not a pure inverse of the similarity.
+ */
+public final class CropRectifier {
+
+  /**
+   * Arithmetic of the original tensors: font-hint crops run in float32, mimic crops in float64
+   * (their source is a float64 numpy array).
+   */
+  public enum Precision {
+    FLOAT32,
+    FLOAT64
+  }
+
+  private CropRectifier() {}
+
+  /**
+   * Rectified crop of {@code src} ({@code [C, H, W]}, values 0..255) at the region of {@code mask}
+   * (same H x W). Returns {@code [C, int(height), int(width)]} clamped to [0, 255].
+   */
+  public static FloatImage crop(FloatImage src, Mask mask, Precision precision) {
+    if (mask.width() != src.width() || mask.height() != src.height()) {
+      throw new IllegalArgumentException(
+          "expected a " + src.width() + "x" + src.height() + " mask, found " + mask.width() + "x"
+              + mask.height());
+    }
+    int[] box = orderedBox(mask);
+    // pts1 is float32 in the original, and so are the side lengths (np.linalg.norm of float32).
+    float width = Math.max(dist(box, 0, 1), dist(box, 2, 3));
+    float height = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    float[] srcPts = new float[8];
+    for (int i = 0; i < 8; i++) {
+      srcPts[i] = box[i];
+    }
+    float[] dstPts = {0, 0, width, 0, width, height, 0, height};
+    double[] m = Similarity2d.estimate(srcPts, dstPts);
+    int c = src.channels();
+    int h = src.height();
+    int w = src.width();
+    double[] t = {2.0 / w, 0, -1, 0, 2.0 / h, -1, 0, 0, 1};
+    double[] theta = inverse3(mul3(mul3(t, m), inverse3(t)));
+    int outH = (int) height;
+    int outW = (int) width;
+    if (outH <= 0 || outW <= 0) {
+      throw new IllegalArgumentException(
+          "expected a crop box of at least one pixel, found " + width + "x" + height);
+    }
+    float[] out = new float[c * outH * outW];
+    boolean f32 = precision == Precision.FLOAT32;
+    float[] th32 = new float[6];
+    for (int i = 0; i < 6; i++) {
+      th32[i] = (float) theta[i]; // the original casts theta to a float32 tensor
+    }
+    float[] data = src.raw();
+    for (int v = 0; v < outH; v++) {
+      double yn = linspace(v, h, f32);
+      for (int u = 0; u < outW; u++) {
+        double xn = linspace(u, w, f32);
+        double gx;
+        double gy;
+        double ix;
+        double iy;
+        if (f32) {
+          gx = (float) ((float) (xn * th32[0]) + (float) (yn * th32[1])) + th32[2];
+          gy = (float) ((float) (xn * th32[3]) + (float) (yn * th32[4])) + th32[5];
+          gx = (float) gx;
+          gy = (float) gy;
+          ix = (float) ((float) ((float) (gx + 1) / 2) * (w - 1));
+          iy = (float) ((float) ((float) (gy + 1) / 2) * (h - 1));
+        } else {
+          // float32 grid (affine_grid on the float32 theta), then cast to float64 for sampling
+          float gx32 = (float) ((float) (xn * th32[0]) + (float) (yn * th32[1])) + th32[2];
+          float gy32 = (float) ((float) (xn * th32[3]) + (float) (yn * th32[4])) + th32[5];
+          ix = ((gx32 + 1.0) / 2) * (w - 1);
+          iy = ((gy32 + 1.0) / 2) * (h - 1);
+        }
+        for (int ch = 0; ch < c; ch++) {
+          double val = bilinear(data, ch, h, w, ix, iy, f32);
+          out[(ch * outH + v) * outW + u] = (float) Math.max(0, Math.min(255, val));
+        }
+      }
+    }
+    return new FloatImage(c, outH, outW, out);
+  }
+
+  /**
+   * {@code min_bounding_rect(mask)}: the truncated corners of the largest external contour's
+   * minimum-area rectangle (mask > 127), ordered tl, tr, br, bl; a fake 100x100 box when the mask
+   * is empty. Returned as {@code [x0, y0, ..., x3, y3]}.
+   */
+  static int[] orderedBox(Mask mask) {
+    if (mask.isEmpty()) {
+      return new int[] {0, 0, 100, 0, 100, 100, 0, 100};
+    }
+    Polygon contour = ContourTracer.largestExternal(mask, ContourTracer.Approximation.SIMPLE);
+    List<IntPoint> box = PolygonGeometry.minAreaRect(contour).intBoxPoints().points();
+    IntPoint[] byX = box.toArray(new IntPoint[0]);
+    Arrays.sort(byX, Comparator.comparingInt(IntPoint::x)); // stable, as Python's sorted
+    IntPoint[] left = {byX[0], byX[1]};
+    IntPoint[] right = {byX[2], byX[3]};
+    Arrays.sort(left, Comparator.comparingInt(IntPoint::y));
+    Arrays.sort(right, Comparator.comparingInt(IntPoint::y));
+    return new int[] {
+      left[0].x(), left[0].y(), right[0].x(), right[0].y(),
+      right[1].x(), right[1].y(), left[1].x(), left[1].y()
+    };
+  }
+
+  private static float dist(int[] p, int i, int j) {
+    float dx = (float) p[2 * i] - p[2 * j];
+    float dy = (float) p[2 * i + 1] - p[2 * j + 1];
+    return (float) Math.sqrt(dx * dx + dy * dy);
+  }
+
+  /**
+   * {@code torch.linspace(-1, 1, n)[i]} in float32 as torch's vectorised CPU kernel produces it:
+   * blocks of 8 values (AVX2) start at {@code -1 + step * i0} (first half) or {@code 1 - step * (n
+   * - i0 - 1)} (second half) and add {@code k * step}; the tail is computed one by one. The block
+   * width is the AVX2 one [unverified: an AVX-512 build would use 16].
+   */
+  static double linspace(int i, int n, boolean f32) {
+    if (n == 1) {
+      return -1;
+    }
+    if (f32) {
+      final int lanes = 8;
+      float step = 2.0f / (n - 1);
+      int half = n / 2;
+      int i0 = i - i % lanes;
+      if (i0 + lanes <= n) {
+        float base = i0 < half ? -1f + step * i0 : 1f - step * (n - i0 - 1);
+        return base + (i - i0) * step;
+      }
+      return i < half ? -1f + step * i : 1f - step * (n - 1 - i);
+    }
+    double step = 2.0 / (n - 1);
+    int half = n / 2;
+    return i < half ? -1 + step * i : 1 - step * (n - 1 - i);
+  }
+
+  /** grid_sample's bilinear tap with zero padding outside the image. */
+  private static double bilinear(
+      float[] data, int ch, int h, int w, double ix, double iy, boolean f32) {
+    int x0 = (int) Math.floor(ix);
+    int y0 = (int) Math.floor(iy);
+    int x1 = x0 + 1;
+    int y1 = y0 + 1;
+    double nw = (x1 - ix) * (y1 - iy);
+    double ne = (ix - x0) * (y1 - iy);
+    double sw = (x1 - ix) * (iy - y0);
+    double se = (ix - x0) * (iy - y0);
+    if (f32) {
+      nw = (float) ((float) (x1 - ix) * (float) (y1 - iy));
+      ne = (float) ((float) (ix - x0) * (float) (y1 - iy));
+      sw = (float) ((float) (x1 - ix) * (float) (iy - y0));
+      se = (float) ((float) (ix - x0) * (float) (iy - y0));
+    }
+    int plane = ch * h * w;
+    double out = 0;
+    out = acc(out, tap(data, plane, h, w, x0, y0), nw, f32);
+    out = acc(out, tap(data, plane, h, w, x1, y0), ne, f32);
+    out = acc(out, tap(data, plane, h, w, x0, y1), sw, f32);
+    out = acc(out, tap(data, plane, h, w, x1, y1), se, f32);
+    return out;
+  }
+
+  private static double acc(double sum, double v, double weight, boolean f32) {
+    return f32 ? (float) (sum + (float) (v * weight)) : sum + v * weight;
+  }
+
+  private static double tap(float[] data, int plane, int h, int w, int x, int y) {
+    return x >= 0 && x < w && y >= 0 && y < h ? data[plane + y * w + x] : 0;
+  }
+
+  static double[] mul3(double[] a, double[] b) {
+    double[] c = new double[9];
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        c[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+      }
+    }
+    return c;
+  }
+
+  static double[] inverse3(double[] m) {
+    double c00 = m[4] * m[8] - m[5] * m[7];
+    double c01 = m[5] * m[6] - m[3] * m[8];
+    double c02 = m[3] * m[7] - m[4] * m[6];
+    double det = m[0] * c00 + m[1] * c01 + m[2] * c02;
+    if (det == 0) {
+      throw new IllegalArgumentException("expected an invertible transform, found determinant 0");
+    }
+    return new double[] {
+      c00 / det, (m[2] * m[7] - m[1] * m[8]) / det, (m[1] * m[5] - m[2] * m[4]) / det,
+      c01 / det, (m[0] * m[8] - m[2] * m[6]) / det, (m[2] * m[3] - m[0] * m[5]) / det,
+      c02 / det, (m[1] * m[6] - m[0] * m[7]) / det, (m[0] * m[4] - m[1] * m[3]) / det
+    };
+  }
+}
