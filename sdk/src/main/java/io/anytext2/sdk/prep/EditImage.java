@@ -1,14 +1,15 @@
 package io.anytext2.sdk.prep;
 
 /**
- * Edit-mode picture preparation (MODEL.md §2.5): clip to [1, 255] (so image content stays below
- * the position threshold), shrink to at most 1024 px, then to multiples of 64, with OpenCV's
- * 8-bit bilinear resize; the position map is resized to the same size.
+ * Edit-mode picture preparation (MODEL.md §2.5): clip to [1, 255] (so image content stays below the
+ * position threshold), shrink to at most 1024 px, then to multiples of 64, with OpenCV's 8-bit
+ * bilinear resize; the position map is resized to the same size.
  */
 public final class EditImage {
 
   /** Longest side allowed before the picture is scaled down (§2.5 step 3). */
   public static final int MAX_SIDE = 1024;
+
   /** Output sides are multiples of this (the UNet's requirement). */
   public static final int MULTIPLE = 64;
 
@@ -34,7 +35,13 @@ public final class EditImage {
     int th = h - h % MULTIPLE;
     if (tw <= 0 || th <= 0) {
       throw new IllegalArgumentException(
-          "expected a picture of at least " + MULTIPLE + "x" + MULTIPLE + " px, found " + w + "x"
+          "expected a picture of at least "
+              + MULTIPLE
+              + "x"
+              + MULTIPLE
+              + " px, found "
+              + w
+              + "x"
               + h);
     }
     return resize(img, tw, th);
@@ -47,8 +54,7 @@ public final class EditImage {
    */
   public static RgbImage resize(RgbImage src, int width, int height) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException(
-          "expected a positive size, found " + width + "x" + height);
+      throw new IllegalArgumentException("expected a positive size, found " + width + "x" + height);
     }
     if (width == src.width() && height == src.height()) {
       return src;

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The shared font-hint canvas the style recognizer crops from (MODEL.md §2.8): the white
- * renderings of every line that has a font file, summed and clipped, optionally with the
- * "hollow" effect (outlined glyphs over a thresholded noise texture).
+ * The shared font-hint canvas the style recognizer crops from (MODEL.md §2.8): the white renderings
+ * of every line that has a font file, summed and clipped, optionally with the "hollow" effect
+ * (outlined glyphs over a thresholded noise texture).
  */
 public final class FontHint {
 
@@ -71,7 +71,13 @@ public final class FontHint {
   private static double[] hollow(double[] fg, int width, int height, GrayImage noise) {
     if (noise.width() != width || noise.height() != height) {
       throw new IllegalArgumentException(
-          "expected a " + width + "x" + height + " noise texture, found " + noise.width() + "x"
+          "expected a "
+              + width
+              + "x"
+              + height
+              + " noise texture, found "
+              + noise.width()
+              + "x"
               + noise.height());
     }
     byte[] fg8 = new byte[fg.length];

@@ -50,7 +50,9 @@ public record GrayImage(int width, int height, byte[] values) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GrayImage g && g.width == width && g.height == height
+    return o instanceof GrayImage g
+        && g.width == width
+        && g.height == height
         && Arrays.equals(g.values, values);
   }
 

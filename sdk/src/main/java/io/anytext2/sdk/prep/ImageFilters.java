@@ -8,6 +8,7 @@ public final class ImageFilters {
 
   /** Adaptive threshold block size and offset used by the original (§2.8). */
   public static final int BLOCK_SIZE = 11;
+
   public static final int OFFSET = 2;
 
   private ImageFilters() {}
@@ -20,7 +21,8 @@ public final class ImageFilters {
     byte[] px = img.raw();
     byte[] out = new byte[img.width() * img.height()];
     for (int i = 0; i < out.length; i++) {
-      int v = (px[3 * i] & 255) * 4899 + (px[3 * i + 1] & 255) * 9617 + (px[3 * i + 2] & 255) * 1868;
+      int v =
+          (px[3 * i] & 255) * 4899 + (px[3 * i + 1] & 255) * 9617 + (px[3 * i + 2] & 255) * 1868;
       out[i] = (byte) ((v + (1 << 13)) >> 14);
     }
     return new GrayImage(img.width(), img.height(), out);
@@ -90,8 +92,8 @@ public final class ImageFilters {
   }
 
   /**
-   * {@code cv2.adaptiveThreshold(src, 255, ADAPTIVE_THRESH_GAUSSIAN_C, THRESH_BINARY, 11, 2)}:
-   * 255 where {@code src - gaussianMean(src) > -2}, else 0.
+   * {@code cv2.adaptiveThreshold(src, 255, ADAPTIVE_THRESH_GAUSSIAN_C, THRESH_BINARY, 11, 2)}: 255
+   * where {@code src - gaussianMean(src) > -2}, else 0.
    */
   public static GrayImage adaptiveThreshold(GrayImage src) {
     GrayImage mean = gaussianMean(src);

@@ -6,8 +6,8 @@ import java.util.function.DoubleSupplier;
 /**
  * "Mimic From Image" (MODEL.md §2.8, §6 items 31-32): the style input of a line taken from a
  * reference picture and a brush mask over example text. The text pixels (darker than their local
- * Gaussian mean) inside the brushed polygon become 1, a one-pixel line across the polygon is
- * erased at a random place [quirk], and the result is rectified like a font-hint crop.
+ * Gaussian mean) inside the brushed polygon become 1, a one-pixel line across the polygon is erased
+ * at a random place [quirk], and the result is rectified like a font-hint crop.
  */
 public final class MimicStyle {
 
@@ -24,8 +24,14 @@ public final class MimicStyle {
   public static FloatImage crop(RgbImage reference, GrayImage brush, DoubleSupplier random) {
     if (brush.width() != reference.width() || brush.height() != reference.height()) {
       throw new IllegalArgumentException(
-          "expected a " + reference.width() + "x" + reference.height() + " brush mask, found "
-              + brush.width() + "x" + brush.height());
+          "expected a "
+              + reference.width()
+              + "x"
+              + reference.height()
+              + " brush mask, found "
+              + brush.width()
+              + "x"
+              + brush.height());
     }
     Mask brushed = brush.above(0);
     if (brushed.isEmpty()) {
@@ -106,11 +112,12 @@ public final class MimicStyle {
     double mvy = vy * (maskLength / 2);
     double ax = -vy * (shortSide / 2);
     double ay = vx * (shortSide / 2);
-    Polygon erased = Polygon.of(
-        (int) (mcx - mvx - ax), (int) (mcy - mvy - ay),
-        (int) (mcx + mvx - ax), (int) (mcy + mvy - ay),
-        (int) (mcx + mvx + ax), (int) (mcy + mvy + ay),
-        (int) (mcx - mvx + ax), (int) (mcy - mvy + ay));
+    Polygon erased =
+        Polygon.of(
+            (int) (mcx - mvx - ax), (int) (mcy - mvy - ay),
+            (int) (mcx + mvx - ax), (int) (mcy + mvy - ay),
+            (int) (mcx + mvx + ax), (int) (mcy + mvy + ay),
+            (int) (mcx - mvx + ax), (int) (mcy - mvy + ay));
     PolygonRasterizer.fillInto(region, w, h, List.of(erased), (byte) 0);
     float[] out = new float[w * h];
     byte[] t = thresholded.raw();

@@ -3,10 +3,10 @@ package io.anytext2.sdk.prep;
 import java.util.function.DoubleSupplier;
 
 /**
- * Python's {@code random} module generator (MT19937, {@code random.seed(int)} via
- * {@code init_by_array}, 53-bit {@code random()}), so that the three draws the mimic path makes
- * after {@code seed_everything(seed)} come out as in the original (MODEL.md §2.12, §6 item 31).
- * Not thread-safe.
+ * Python's {@code random} module generator (MT19937, {@code random.seed(int)} via {@code
+ * init_by_array}, 53-bit {@code random()}), so that the three draws the mimic path makes after
+ * {@code seed_everything(seed)} come out as in the original (MODEL.md §2.12, §6 item 31). Not
+ * thread-safe.
  */
 public final class PythonRandom implements DoubleSupplier {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The colour of a text line (MODEL.md §2.3, §6 item 21): raw RGB 0..255, or 500,500,500 meaning
- * "no colour given" (a learned code of the colour embedding).
+ * The colour of a text line (MODEL.md §2.3, §6 item 21): raw RGB 0..255, or 500,500,500 meaning "no
+ * colour given" (a learned code of the colour embedding).
  */
 public record TextColor(int red, int green, int blue) {
 
@@ -33,7 +33,9 @@ public record TextColor(int red, int green, int blue) {
     }
     try {
       return new TextColor(
-          Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+          Integer.parseInt(p[0].trim()),
+          Integer.parseInt(p[1].trim()),
+          Integer.parseInt(p[2].trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected a colour \"r,g,b\", found \"" + token + "\"", e);
     }
@@ -54,10 +56,10 @@ public record TextColor(int red, int green, int blue) {
   }
 
   /**
-   * The demo's colour-picker value (§2.3): {@code null} is unspecified; an {@code rgba(...)}
-   * string gives {@code int(float(x))} of its first three numbers; otherwise a CSS colour
-   * ({@code #rgb}, {@code #rrggbb}, with optional alpha digits, or {@code rgb(r, g, b)}). Black
-   * becomes unspecified; white does too, but only from an {@code rgba(...)} string [quirk].
+   * The demo's colour-picker value (§2.3): {@code null} is unspecified; an {@code rgba(...)} string
+   * gives {@code int(float(x))} of its first three numbers; otherwise a CSS colour ({@code #rgb},
+   * {@code #rrggbb}, with optional alpha digits, or {@code rgb(r, g, b)}). Black becomes
+   * unspecified; white does too, but only from an {@code rgba(...)} string [quirk].
    */
   public static TextColor fromWidget(String value) {
     if (value == null) {
@@ -79,9 +81,7 @@ public record TextColor(int red, int green, int blue) {
     return new TextColor(rgb[0], rgb[1], rgb[2]);
   }
 
-  /**
-   * The {@code colors_j} tensor values: each channel as float32 divided by 255 in float32.
-   */
+  /** The {@code colors_j} tensor values: each channel as float32 divided by 255 in float32. */
   public float[] tensorValues() {
     return new float[] {red / 255f, green / 255f, blue / 255f};
   }
@@ -144,6 +144,8 @@ public record TextColor(int red, int green, int blue) {
     }
     throw new IllegalArgumentException(
         "expected a colour like \"#ff8800\", \"rgb(255, 136, 0)\" or \"rgba(255, 136, 0, 1)\","
-            + " found \"" + v + "\"");
+            + " found \""
+            + v
+            + "\"");
   }
 }

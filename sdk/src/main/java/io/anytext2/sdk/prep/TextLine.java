@@ -3,9 +3,9 @@ package io.anytext2.sdk.prep;
 import java.util.Optional;
 
 /**
- * One line of text to draw and its attributes (MODEL.md §2.1, §2.4): the font that drives the
- * style hint (the glyphs themselves always use the rendering face), or a picture to mimic the
- * style from, and the colour.
+ * One line of text to draw and its attributes (MODEL.md §2.1, §2.4): the font that drives the style
+ * hint (the glyphs themselves always use the rendering face), or a picture to mimic the style from,
+ * and the colour.
  */
 public record TextLine(
     String text, Optional<FontFace> font, Optional<MimicReference> mimic, TextColor color) {
@@ -18,8 +18,14 @@ public record TextLine(
     public MimicReference {
       if (image.width() != brush.width() || image.height() != brush.height()) {
         throw new IllegalArgumentException(
-            "expected a brush mask of the picture's size " + image.width() + "x" + image.height()
-                + ", found " + brush.width() + "x" + brush.height());
+            "expected a brush mask of the picture's size "
+                + image.width()
+                + "x"
+                + image.height()
+                + ", found "
+                + brush.width()
+                + "x"
+                + brush.height());
       }
     }
   }

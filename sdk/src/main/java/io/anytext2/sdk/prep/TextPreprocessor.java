@@ -18,10 +18,10 @@ public final class TextPreprocessor {
 
   /**
    * @param library fonts for rendering and fallback
-   * @param renderingFace the face glyphs and glyph lines are drawn with (the original's
-   *     {@code --font_path}; DejaVu Sans by default here)
-   * @param hollowNoise the original's {@code font/bg_noise.png} for the hollow font-hint effect,
-   *     or empty (the effect is then unavailable)
+   * @param renderingFace the face glyphs and glyph lines are drawn with (the original's {@code
+   *     --font_path}; DejaVu Sans by default here)
+   * @param hollowNoise the original's {@code font/bg_noise.png} for the hollow font-hint effect, or
+   *     empty (the effect is then unavailable)
    */
   public TextPreprocessor(
       FontLibrary library, FontFace renderingFace, Optional<RgbImage> hollowNoise) {
@@ -74,8 +74,7 @@ public final class TextPreprocessor {
       }
       Polygon poly = place.get().polygon();
       glyphLines.add(renderer.glyphLine(renderingFace, text));
-      glyphs.add(
-          renderer.glyphImage(renderingFace, text, poly, line.color().renderColor(), w, h));
+      glyphs.add(renderer.glyphImage(renderingFace, text, poly, line.color().renderColor(), w, h));
       if (line.mimic().isPresent()) {
         TextLine.MimicReference m = line.mimic().get();
         mimics.add(Optional.of(MimicStyle.crop(m.image(), m.brush(), random)));

@@ -15,7 +15,8 @@ class MimicStyleFixtureTest {
       RgbImage bgr = fx.rgb("edit/in/font_hint_image_bgr_0");
       RgbImage rgb = bgr.reversedChannels();
       long[] ms = fx.shape("edit/in/font_hint_mask_0");
-      GrayImage brush = new GrayImage((int) ms[1], (int) ms[0], fx.bytes("edit/in/font_hint_mask_0"));
+      GrayImage brush =
+          new GrayImage((int) ms[1], (int) ms[0], fx.bytes("edit/in/font_hint_mask_0"));
       long seed = fx.json().get("edit").get("input_tensor").get("seed").asLong();
       FloatImage crop = MimicStyle.crop(rgb, brush, new PythonRandom(seed));
       double[] expected = fx.doubles("edit/in/mimic_img_0");

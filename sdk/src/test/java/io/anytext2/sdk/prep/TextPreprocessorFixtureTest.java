@@ -17,7 +17,8 @@ class TextPreprocessorFixtureTest {
 
   @BeforeAll
   static void fonts() {
-    library = FontLibrary.fromDirectory(Path.of(System.getProperty("user.dir")).resolve("../fonts"));
+    library =
+        FontLibrary.fromDirectory(Path.of(System.getProperty("user.dir")).resolve("../fonts"));
   }
 
   @Test
@@ -32,7 +33,8 @@ class TextPreprocessorFixtureTest {
               TextLine.of("HELLO").withFont(dejavu).withColor(colors.get(0)),
               TextLine.of("Java2").withColor(colors.get(1)));
       PositionLayout layout =
-          PositionMasks.fromImage(RgbImage.read(fx.file("gen_draw_pos.png")), SortPriority.TOP_DOWN);
+          PositionMasks.fromImage(
+              RgbImage.read(fx.file("gen_draw_pos.png")), SortPriority.TOP_DOWN);
       PreparedText p =
           new TextPreprocessor(library, dejavu, Optional.empty())
               .prepare(lines, layout, Optional.empty(), new PythonRandom(1234), false);
@@ -44,8 +46,10 @@ class TextPreprocessorFixtureTest {
         GlyphRendererFixtureTest.check(fx, "gen/cond/gly_line_" + j, line.glyphLine(), 0.97);
         FloatImage expected = RecognizerInputFixtureTest.item(fx, "gen/em/style_norm_batch", j);
         System.out.printf(
-            "gen style_norm_batch[%d] from our font-hint render: max |diff| %.3g, mean |diff| %.3g%n",
-            j, line.styleInput().maxAbsDiff(expected),
+            "gen style_norm_batch[%d] from our font-hint render: max |diff| %.3g, mean |diff|"
+                + " %.3g%n",
+            j,
+            line.styleInput().maxAbsDiff(expected),
             GlyphRendererFixtureTest.meanAbsDiff(line.styleInput(), expected));
       }
     }
@@ -60,8 +64,11 @@ class TextPreprocessorFixtureTest {
       GrayImage brush =
           new GrayImage((int) ms[1], (int) ms[0], fx.bytes("edit/in/font_hint_mask_0"));
       List<TextLine> lines =
-          List.of(TextLine.of("NEW").withMimic(new TextLine.MimicReference(
-              RgbImage.read(fx.file("edit_ori_image.png")), brush)));
+          List.of(
+              TextLine.of("NEW")
+                  .withMimic(
+                      new TextLine.MimicReference(
+                          RgbImage.read(fx.file("edit_ori_image.png")), brush)));
       PositionLayout layout =
           PositionMasks.fromImage(
               EditImage.resize(RgbImage.read(fx.file("edit_draw_pos.png")), 128, 128),
@@ -75,7 +82,8 @@ class TextPreprocessorFixtureTest {
       GlyphRendererFixtureTest.check(fx, "edit/cond/glyphs_0", line.glyphs(), 0.8);
       GlyphRendererFixtureTest.check(fx, "edit/cond/gly_line_0", line.glyphLine(), 0.97);
       double err =
-          line.styleInput().maxAbsDiff(RecognizerInputFixtureTest.item(fx, "edit/em/style_norm_batch", 0));
+          line.styleInput()
+              .maxAbsDiff(RecognizerInputFixtureTest.item(fx, "edit/em/style_norm_batch", 0));
       System.out.printf("edit style_norm_batch[0] (mimic): max |diff| %.3g%n", err);
       assertTrue(err <= 1e-5, "edit style input " + err);
     }
