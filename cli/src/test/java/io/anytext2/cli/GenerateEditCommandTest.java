@@ -70,12 +70,15 @@ class GenerateEditCommandTest {
     RgbImage in = ImageFiles.read(tiny.resolve("edit_ori_image.png"), "in");
     RgbImage mask = ImageFiles.read(tiny.resolve("edit_draw_pos.png"), "mask");
     RgbImage res = ImageFiles.read(out, "out");
+    byte[] inPx = in.pixels();
+    byte[] maskPx = mask.pixels();
+    byte[] resPx = res.pixels();
     int outside = 0;
     int changedInside = 0;
     for (int i = 0; i < in.width() * in.height(); i++) {
-      boolean inMask = (mask.pixels()[3 * i] & 0xff) > 254;
+      boolean inMask = (maskPx[3 * i] & 0xff) > 254;
       int d = 0;
-      for (int c = 0; c < 3; c++) d = Math.max(d, Math.abs((in.pixels()[3 * i + c] & 0xff) - (res.pixels()[3 * i + c] & 0xff)));
+      for (int c = 0; c < 3; c++) d = Math.max(d, Math.abs((inPx[3 * i + c] & 0xff) - (resPx[3 * i + c] & 0xff)));
       if (!inMask) outside = Math.max(outside, d);
       else if (d > 0) changedInside++;
     }
