@@ -108,6 +108,22 @@ public final class AnyText2Pipeline implements AutoCloseable {
         provider());
   }
 
+  /**
+   * A preview picture of a step's x0 prediction (the {@code predX0} a {@link StepListener} receives):
+   * one VAE decode, so call it every few steps rather than every step.
+   */
+  public List<RgbImage> preview(FloatTensor predX0) {
+    if (closed) throw new IllegalStateException("pipeline is closed");
+    FloatTensor decoded = runner.decode(predX0);
+    int n = (int) decoded.dim(0);
+    int h = (int) decoded.dim(2);
+    int w = (int) decoded.dim(3);
+    byte[] hwc = DiffusionRunner.toUint8Hwc(decoded);
+    List<RgbImage> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(new RgbImage(w, h, java.util.Arrays.copyOfRange(hwc, i * h * w * 3, (i + 1) * h * w * 3)));
+    return out;
+  }
+
   @Override
   public void close() {
     if (closed) return;
