@@ -78,7 +78,7 @@ public final class AnyText2Pipeline implements AutoCloseable {
     if (closed) throw new IllegalStateException("pipeline is closed");
     long t0 = System.nanoTime();
     long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(0, 100_000_000L);
-    Preprocessor.Prepared p = prep.prepare(request);
+    Preprocessor.Prepared p = prep.prepare(request, seed);
     int h = p.inputs().height() / prep.downFactor();
     int w = p.inputs().width() / prep.downFactor();
     int channels = manifest().config().unet().inChannels();
@@ -106,6 +106,22 @@ public final class AnyText2Pipeline implements AutoCloseable {
     int steps = io.anytext2.sdk.sched.DdimScheduler.create(manifest().scheduler().alphasCumprod(), request.sampling().steps(), 0).stepCount();
     return new GenerationResult(images, seed, p.captions().lines(), p.positions(), steps, (System.nanoTime() - t0) / 1_000_000,
         provider());
+  }
+
+  /**
+   * A preview picture of a step's x0 prediction (the {@code predX0} a {@link StepListener} receives):
+   * one VAE decode, so call it every few steps rather than every step.
+   */
+  public List<RgbImage> preview(FloatTensor predX0) {
+    if (closed) throw new IllegalStateException("pipeline is closed");
+    FloatTensor decoded = runner.decode(predX0);
+    int n = (int) decoded.dim(0);
+    int h = (int) decoded.dim(2);
+    int w = (int) decoded.dim(3);
+    byte[] hwc = DiffusionRunner.toUint8Hwc(decoded);
+    List<RgbImage> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(new RgbImage(w, h, java.util.Arrays.copyOfRange(hwc, i * h * w * 3, (i + 1) * h * w * 3)));
+    return out;
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes safetensors files. Tensors are written in list order, one at a time as their bytes are
@@ -63,7 +64,9 @@ public final class SafetensorsWriter {
       throws IOException {
     byte[] header = header(tensors, metadata);
     Path target = file.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    // createFile, not createTempFile: the finished file gets the default permissions, not owner-only ones
+    Path temp = Files.createFile(target.resolveSibling(
+        "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp"));
     boolean done = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

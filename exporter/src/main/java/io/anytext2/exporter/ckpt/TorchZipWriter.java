@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes PyTorch zip checkpoints in the official layout, {@code torch.save({'state_dict':
@@ -47,7 +48,9 @@ public final class TorchZipWriter {
     }
     byte[] pickle = StateDictPickler.pickle(tensors);
     Path target = file.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    // createFile, not createTempFile: the finished file gets the default permissions, not owner-only ones
+    Path temp = Files.createFile(target.resolveSibling(
+        "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp"));
     boolean done = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -77,14 +78,31 @@ public final class RandomCheckpoint implements TensorData {
    * torch.save({'state_dict': ...})} layout, or a {@code .safetensors} file.
    */
   public void save(Path file) throws IOException {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".safetensors")) {
-      SafetensorsWriter.write(file, tensors, this, Map.of("format", "pt"));
-    } else if (name.endsWith(".ckpt") || name.endsWith(".pth") || name.endsWith(".pt")) {
-      TorchZipWriter.write(file, tensors, this);
+    save(file, (key, bytes) -> {});
+  }
+
+  /** As {@link #save(Path)}, reporting each tensor (key, bytes) once it is written. */
+  public void save(Path file, ObjLongConsumer<String> written) throws IOException {
+    TensorData data = (info, out) -> {
+      write(info, out);
+      written.accept(info.key(), info.byteSize());
+    };
+    if (isSafetensors(file)) {
+      SafetensorsWriter.write(file, tensors, data, Map.of("format", "pt"));
     } else {
-      throw new IllegalArgumentException("expected an output file ending in .ckpt, .pth, .pt or .safetensors, found " + file);
+      TorchZipWriter.write(file, tensors, data);
     }
+  }
+
+  /**
+   * True for a {@code .safetensors} name, false for a PyTorch zip name ({@code .ckpt}, {@code .pth},
+   * {@code .pt}); any other name is an {@link IllegalArgumentException}.
+   */
+  public static boolean isSafetensors(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".safetensors")) return true;
+    if (name.endsWith(".ckpt") || name.endsWith(".pth") || name.endsWith(".pt")) return false;
+    throw new IllegalArgumentException("expected an output file ending in .ckpt, .pth, .pt or .safetensors, found " + file);
   }
 
   /** Streams one tensor's little-endian bytes; the same (seed, key) always gives the same bytes. */
