@@ -36,9 +36,13 @@ public final class PreparedSample {
   final int[] textLineAt;
   final long[][] imageChunks;
   final int[][] imageLineAt;
+  /** For the image log: captions and per-line glyph images [3,S,S]. */
+  final String imageCaption;
+  final String textCaption;
+  final List<float[]> glyphs;
 
   private PreparedSample(int size, float[] image, float[] masked, float[] glyphMask, float[] positionSum, float[] keep,
-      List<Line> lines, long[] textIds, int[] textLineAt, long[][] imageChunks, int[][] imageLineAt) {
+      List<Line> lines, long[] textIds, int[] textLineAt, long[][] imageChunks, int[][] imageLineAt, TrainingSample source) {
     this.size = size;
     this.image = image;
     this.masked = masked;
@@ -50,6 +54,9 @@ public final class PreparedSample {
     this.textLineAt = textLineAt;
     this.imageChunks = imageChunks;
     this.imageLineAt = imageLineAt;
+    this.imageCaption = source.imageCaption();
+    this.textCaption = source.textCaption();
+    this.glyphs = source.glyphs();
   }
 
   /**
@@ -109,7 +116,7 @@ public final class PreparedSample {
     int[][] imgLineAt = new int[chunks.length][];
     for (int r = 0; r < chunks.length; r++) imgLineAt[r] = lineAt(img, r, chunks[r].length);
     return new PreparedSample(size, s.image().clone(), s.maskedImage().clone(), glyphMask, positionSum, keep, List.copyOf(lines),
-        textIds, lineAt(text, 0, textIds.length), chunks, imgLineAt);
+        textIds, lineAt(text, 0, textIds.length), chunks, imgLineAt, s);
   }
 
   private static int[] lineAt(PlaceholderAssignment a, int row, int length) {
