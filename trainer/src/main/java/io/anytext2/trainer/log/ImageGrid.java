@@ -66,7 +66,7 @@ public final class ImageGrid {
         if (captioned && captions.get(i) != null) {
           g.setColor(Color.BLACK);
           int baseline = y + cellH + PADDING + text.ascent();
-          for (String line : text.wrap(captions.get(i), cellW, MAX_CAPTION_LINES)) {
+          for (String line : text.wrap(captions.get(i), cellW - PADDING, MAX_CAPTION_LINES)) {
             text.draw(g, line, x, baseline);
             baseline += text.lineHeight();
           }

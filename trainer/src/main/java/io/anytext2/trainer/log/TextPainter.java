@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.font.FontRenderContext;
 import java.awt.image.BufferedImage;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.List;
  * class path, Java's logical SansSerif font is used instead (labels are for people, not parity).
  */
 final class TextPainter {
+  /** Antialiased, fractional metrics: the context {@link #prepare} sets up for drawing. */
+  private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
+
   private final List<Font> fonts;
   private final FontMetrics[] metrics;
 
@@ -69,38 +73,50 @@ final class TextPainter {
     return a;
   }
 
-  /** Advance width of the text in pixels. */
+  /** Advance width of the text in pixels, as {@link #draw} lays it out (kerning included). */
   int width(String text) {
-    int w = 0;
-    for (int i = 0; i < text.length(); ) {
-      int cp = text.codePointAt(i);
-      w += metrics[fontIndex(cp)].charWidth(cp);
-      i += Character.charCount(cp);
+    double w = 0;
+    for (Run run : runs(text)) {
+      w += advance(run);
     }
-    return w;
+    return (int) Math.ceil(w);
   }
 
   /** Draws one line with its baseline at y, switching fonts per character run. */
   void draw(Graphics2D g, String text, int x, int y) {
+    double penX = x;
+    for (Run run : runs(text)) {
+      g.setFont(fonts.get(run.font));
+      g.drawString(run.text, (float) penX, (float) y);
+      penX += advance(run);
+    }
+  }
+
+  private record Run(int font, String text) {}
+
+  private double advance(Run run) {
+    return fonts.get(run.font).getStringBounds(run.text, FRC).getWidth();
+  }
+
+  /** Maximal pieces of text drawn with one font: the first face that has each character. */
+  private List<Run> runs(String text) {
+    List<Run> runs = new ArrayList<>();
     int start = 0;
     int current = -1;
-    int penX = x;
-    for (int i = 0; i <= text.length(); ) {
-      int cp = i < text.length() ? text.codePointAt(i) : -1;
-      int font = cp < 0 ? -1 : fontIndex(cp);
-      if (cp < 0 || (font != current && current >= 0)) {
-        String run = text.substring(start, i);
-        g.setFont(fonts.get(current < 0 ? 0 : current));
-        g.drawString(run, penX, y);
-        penX += width(run);
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      int font = fontIndex(cp);
+      if (font != current && current >= 0) {
+        runs.add(new Run(current, text.substring(start, i)));
         start = i;
-      }
-      if (cp < 0) {
-        break;
       }
       current = font;
       i += Character.charCount(cp);
     }
+    if (current >= 0) {
+      runs.add(new Run(current, text.substring(start)));
+    }
+    return runs;
   }
 
   /**
@@ -133,15 +149,13 @@ final class TextPainter {
 
   /** Length of the longest prefix that fits (at least one code point, so wrapping always advances). */
   private int fitLength(String text, int maxWidth) {
-    int w = 0;
-    int i = 0;
+    int i = text.offsetByCodePoints(0, 1);
     while (i < text.length()) {
-      int cp = text.codePointAt(i);
-      w += metrics[fontIndex(cp)].charWidth(cp);
-      if (w > maxWidth && i > 0) {
+      int next = text.offsetByCodePoints(i, 1);
+      if (width(text.substring(0, next)) > maxWidth) {
         return i;
       }
-      i += Character.charCount(cp);
+      i = next;
     }
     return i;
   }
