@@ -6,6 +6,9 @@ import io.anytext2.exporter.pkg.ModelConfigLoader;
 import io.anytext2.exporter.pkg.ModelPackageWriter;
 import io.anytext2.nn.config.AnyText2Config;
 import io.anytext2.nn.pkg.ModelManifest;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,6 +59,16 @@ final class ConvertCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
     }
+    try {
+      return convert();
+    } catch (OutOfMemoryError e) {
+      // the writer has already removed its partial output; say what to change instead of a stack trace
+      throw new IllegalStateException("out of Java heap (-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m): the converter "
+          + "needs the largest tensor plus about 10 MB (-Xmx160m for SD1.5); raise it with ANYTEXT2_JAVA_OPTS=-Xmx1g", e);
+    }
+  }
+
+  private int convert() throws Exception {
     long t0 = System.nanoTime();
     try (Checkpoint ckpt = Checkpoints.open(checkpoint)) {
       Path clipDir = tokenizer != null ? tokenizer : ModelConfigLoader.clipFolder(config, ModelConfigLoader.readYaml(config));
@@ -80,10 +93,22 @@ final class ConvertCommand implements Callable<Integer> {
             });
         bar.stepTo(bar.getMax());
       }
-      System.out.printf("wrote %s: %d graphs, %d tensors, %.1f s%n", out, m.graphs().size(), m.source().tensors(),
-          (System.nanoTime() - t0) / 1e9);
+      System.out.printf("wrote %s: %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.graphs().size(),
+          m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;
+  }
+
+  /**
+   * Sum of the heap pools' peak usages since the JVM started: an upper bound of the live heap at
+   * any moment (pools peak at different times), which is what -Xmx must accommodate.
+   */
+  static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) sum += pool.getPeakUsage().getUsed();
+    }
+    return sum;
   }
 
   private static long totalBytes(Checkpoint ckpt) {

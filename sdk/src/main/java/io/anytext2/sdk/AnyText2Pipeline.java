@@ -78,7 +78,7 @@ public final class AnyText2Pipeline implements AutoCloseable {
     if (closed) throw new IllegalStateException("pipeline is closed");
     long t0 = System.nanoTime();
     long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(0, 100_000_000L);
-    Preprocessor.Prepared p = prep.prepare(request);
+    Preprocessor.Prepared p = prep.prepare(request, seed);
     int h = p.inputs().height() / prep.downFactor();
     int w = p.inputs().width() / prep.downFactor();
     int channels = manifest().config().unet().inChannels();

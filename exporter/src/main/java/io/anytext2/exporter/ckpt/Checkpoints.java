@@ -31,15 +31,16 @@ public final class Checkpoints {
     if (head.length >= 2 && head[0] == 'P' && head[1] == 'K') {
       return TorchZipCheckpoint.open(file);
     }
-    if (head.length >= 1 && (head[0] & 0xff) == 0x80) { // pickle PROTO opcode: torch.save before 1.6
-      throw new CheckpointException("checkpoint " + file
-          + ": legacy (non-zip) torch.save format is not supported; re-save with torch>=1.6");
-    }
+    // safetensors before legacy pickles: a header length of 128 mod 256 also starts with byte 0x80
     if (head.length == 9 && head[8] == '{') {
       long headerLength = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
       if (headerLength > 0 && headerLength <= size - 8) {
         return SafetensorsFile.open(file);
       }
+    }
+    if (head.length >= 1 && (head[0] & 0xff) == 0x80) { // pickle PROTO opcode: torch.save before 1.6
+      throw new CheckpointException("checkpoint " + file
+          + ": legacy (non-zip) torch.save format is not supported; re-save with torch>=1.6");
     }
     throw new CheckpointException("checkpoint " + file + " is neither a PyTorch zip checkpoint (.ckpt/.pth, "
         + "starting with \"PK\") nor a safetensors file (header length, then '{'); it has " + size + " bytes");

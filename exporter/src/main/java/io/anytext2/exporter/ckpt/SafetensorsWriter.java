@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes safetensors files. Tensors are written in list order, one at a time as their bytes are
- * supplied, so only one tensor is in memory at once. The file appears atomically: it is written to
- * a temporary file in the target's directory, flushed to disk, then renamed over the target; on
- * failure the target is untouched and the temporary file is removed.
+ * supplied (whole, or streamed through {@link TensorData}), so at most one tensor is in memory at
+ * once. The file appears atomically: it is written to a temporary file in the target's directory,
+ * flushed to disk, then renamed over the target; on failure the target is untouched and the
+ * temporary file is removed.
  */
 public final class SafetensorsWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,9 +53,20 @@ public final class SafetensorsWriter {
    */
   public static void write(Path file, List<TensorInfo> tensors, TensorBytes data, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, TensorData.ofBytes(data), metadata);
+  }
+
+  /**
+   * As {@link #write(Path, List, TensorBytes, Map)}, with each tensor's bytes streamed by {@code data}
+   * (no tensor need be held as one array).
+   */
+  public static void write(Path file, List<TensorInfo> tensors, TensorData data, Map<String, String> metadata)
+      throws IOException {
     byte[] header = header(tensors, metadata);
     Path target = file.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    // createFile, not createTempFile: the finished file gets the default permissions, not owner-only ones
+    Path temp = Files.createFile(target.resolveSibling(
+        "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp"));
     boolean done = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -61,12 +74,9 @@ public final class SafetensorsWriter {
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
         out.write(header);
         for (TensorInfo info : tensors) {
-          byte[] bytes = data.bytes(info);
-          if (bytes == null || bytes.length != info.byteSize()) {
-            throw new IllegalArgumentException("tensor " + info.key() + ": expected " + info.byteSize() + " bytes ("
-                + info + "), found " + (bytes == null ? "null" : bytes.length));
-          }
-          out.write(bytes);
+          CountedTensorStream counted = new CountedTensorStream(out, info);
+          data.write(info, counted);
+          counted.finish();
         }
         out.flush();
         channel.force(true);

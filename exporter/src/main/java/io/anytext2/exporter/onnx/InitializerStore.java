@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The initializers of one graph. Each tensor's bytes are placed the moment it is added: inline
@@ -210,7 +211,9 @@ final class InitializerStore implements AutoCloseable {
     try {
       if (channel == null) {
         Files.createDirectories(storage.scratchDir());
-        scratch = Files.createTempFile(storage.scratchDir(), "anytext2-", ".onnx.data.part");
+        // createFile, not createTempFile: the data file ends up in the package and keeps default permissions
+        scratch = Files.createFile(storage.scratchDir().resolve(
+            "anytext2-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".onnx.data.part"));
         channel = FileChannel.open(scratch, StandardOpenOption.WRITE);
       }
       long at = offset;

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a model package from a checkpoint: one ONNX graph per stage, the tokenizer files, the
@@ -60,8 +61,12 @@ public final class ModelPackageWriter {
     ModelManifest.Tokenizer tok = TokenizerFiles.describe(r.tokenizerDir(), r.config());
     Path parent = out.getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".partial-");
+    // createDirectory, not createTempDirectory: the package keeps default permissions, not owner-only ones
+    Path tmp = Files.createDirectory(
+        parent.resolve("." + out.getFileName() + ".partial-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)));
+    boolean done = false;
     try {
+      PackageFiles.readableByAll(tmp);
       Map<String, ModelManifest.Graph> graphs = new LinkedHashMap<>();
       List<GraphBuilders.Def> defs = GraphBuilders.all(r.config());
       WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
@@ -84,15 +89,20 @@ public final class ModelPackageWriter {
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
       JSON.writeValue(tmp.resolve(ModelManifest.FILE_NAME).toFile(), m);
       PackageFiles.replace(tmp, out);
+      done = true;
       return m;
-    } catch (IOException | RuntimeException e) {
-      PackageFiles.deleteTree(tmp);
-      throw e;
+    } finally {
+      if (!done) PackageFiles.deleteTree(tmp); // also after an Error such as OutOfMemoryError: gigabytes of partial data
     }
   }
 
   private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir) throws IOException {
-    OnnxOps op = new OnnxOps(def.name(), weights, WeightStorage.auto().withScratchDir(dir));
+    // A graph whose weights will pass the AUTO threshold goes external from the first weight; AUTO would
+    // first keep up to the threshold (100 MB) inline on the heap and then move it out, for the same file.
+    long weightBytes = 0;
+    for (long[] shape : CheckpointValidator.weightsOf(def).values()) weightBytes += 4 * Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
+    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir));
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
     for (GraphBuilders.In i : def.inputs()) {

@@ -32,6 +32,15 @@ final class PackageFiles {
     if (old != null) deleteTree(old);
   }
 
+  /** Temp folders are created owner-only; a finished package is an ordinary, shareable folder. */
+  static void readableByAll(Path dir) {
+    try {
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: the default permissions stay
+    }
+  }
+
   static void deleteTree(Path p) {
     if (!Files.exists(p)) return;
     try (Stream<Path> s = Files.walk(p)) {

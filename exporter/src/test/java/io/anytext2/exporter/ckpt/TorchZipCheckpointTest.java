@@ -178,4 +178,18 @@ class TorchZipCheckpointTest {
     assertTrue(e.getMessage().contains("neither a PyTorch zip checkpoint"), e.getMessage());
     assertThrows(CheckpointException.class, () -> Checkpoints.open(tmp.resolve("absent.ckpt")));
   }
+
+  /** A safetensors header length of 128 mod 256 makes the file's first byte 0x80, like a legacy pickle's. */
+  @Test
+  void safetensorsStartingWithByte0x80IsNotMistakenForALegacyPickle() throws IOException {
+    List<TensorInfo> infos = List.of(new TensorInfo("w", DType.F32, new long[] {2}));
+    String pad = "";
+    while (SafetensorsWriter.header(infos, Map.of("pad", pad)).length % 256 != 128) pad += "x";
+    Path file = tmp.resolve("x80.safetensors");
+    SafetensorsWriter.write(file, infos, info -> TensorCodec.encodeFloats(new float[] {1f, 2f}, DType.F32), Map.of("pad", pad));
+    assertEquals(0x80, Files.readAllBytes(file)[0] & 0xff);
+    try (Checkpoint ckpt = Checkpoints.open(file)) {
+      assertArrayEquals(new float[] {1f, 2f}, ckpt.readFloats("w"));
+    }
+  }
 }

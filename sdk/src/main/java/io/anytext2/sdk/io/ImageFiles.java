@@ -50,6 +50,14 @@ public final class ImageFiles {
     throw new IllegalArgumentException("output " + file + ": use a .png, .jpg or .jpeg file name");
   }
 
+  static void readableByAll(Path p) {
+    try {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: the default permissions stay
+    }
+  }
+
   /** Writes {@code img} as PNG or JPEG (quality 0.95) by extension, replacing the file atomically. */
   public static void write(RgbImage img, Path file) throws IOException {
     String format = formatOf(file);
@@ -57,6 +65,7 @@ public final class ImageFiles {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
+      readableByAll(tmp); // temp files are created owner-only; a written picture is an ordinary file
       BufferedImage bi = img.toBufferedImage();
       ImageWriter w = ImageIO.getImageWritersByFormatName(format).next();
       try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {

@@ -8,7 +8,13 @@ import io.anytext2.sdk.layout.AutoLayout;
 import io.anytext2.sdk.prep.FloatImage;
 import io.anytext2.sdk.prep.FontFace;
 import io.anytext2.sdk.prep.FontLibrary;
-import io.anytext2.sdk.prep.GlyphRenderer;
+import io.anytext2.sdk.prep.EditImage;
+import io.anytext2.sdk.prep.GrayImage;
+import io.anytext2.sdk.prep.PreparedText;
+import io.anytext2.sdk.prep.PythonRandom;
+import io.anytext2.sdk.prep.TextColor;
+import io.anytext2.sdk.prep.TextPreprocessor;
+import java.util.Optional;
 import io.anytext2.sdk.prep.Mask;
 import io.anytext2.sdk.prep.Polygon;
 import io.anytext2.sdk.prep.PolygonRasterizer;
@@ -16,7 +22,6 @@ import io.anytext2.sdk.prep.PositionLayout;
 import io.anytext2.sdk.prep.PositionMasks;
 import io.anytext2.sdk.prep.RecognizerInput;
 import io.anytext2.sdk.prep.RgbImage;
-import io.anytext2.sdk.prep.StyleInput;
 import io.anytext2.sdk.prompt.Captions;
 import io.anytext2.sdk.prompt.PromptParser;
 import io.anytext2.sdk.tensor.FloatTensor;
@@ -28,17 +33,14 @@ import java.util.List;
  * positions, glyph renders, font hints, colours and the masked image. Thread-safe (no mutable state).
  */
 public final class Preprocessor {
-  /** Colour code the model learned for "no colour given" (MODEL.md §2.3). */
-  static final float UNSET_COLOR = 500f;
-
   private final FontLibrary fonts;
-  private final GlyphRenderer renderer;
+  private final TextPreprocessor textPrep;
   private final int downFactor;
   private final PromptParser parser = PromptParser.withoutTranslator();
 
   public Preprocessor(FontLibrary fonts, int downFactor) {
     this.fonts = fonts;
-    this.renderer = new GlyphRenderer(fonts);
+    this.textPrep = new TextPreprocessor(fonts, fonts.renderingFace(), Optional.empty());
     this.downFactor = downFactor;
   }
 
@@ -53,7 +55,7 @@ public final class Preprocessor {
    */
   public record Prepared(PreparedInputs inputs, Captions captions, List<Polygon> positions, Mask editMask) {}
 
-  public Prepared prepare(AnyText2Request r) {
+  public Prepared prepare(AnyText2Request r, long seed) {
     List<TextLine> lines = linesOf(r);
     String textPrompt = textPrompt(r, lines);
     Captions captions = parser.captions(r.prompt(), textPrompt, r.addedPrompt(), r.negativePrompt());
@@ -62,62 +64,39 @@ public final class Preprocessor {
     }
     for (TextLine l : lines) requireCoverage(l.text());
 
-    RgbImage picture = r.mode() == AnyText2Request.Mode.EDIT ? EditImages.workingCopy(r.image()) : null;
-    int width = picture != null ? picture.width() : r.width();
-    int height = picture != null ? picture.height() : r.height();
+    Optional<RgbImage> picture = r.mode() == AnyText2Request.Mode.EDIT ? Optional.of(EditImage.prepare(r.image())) : Optional.empty();
+    int width = picture.map(RgbImage::width).orElse(r.width());
+    int height = picture.map(RgbImage::height).orElse(r.height());
     PositionLayout layout = positions(r, lines, width, height);
-    int n = lines.size();
+    List<io.anytext2.sdk.prep.TextLine> prepLines = new ArrayList<>();
+    for (TextLine l : lines) prepLines.add(toPrepLine(l));
+    // Python's random stream of seed_everything(seed): three draws per mimic line (MODEL.md §2.12)
+    PreparedText text = textPrep.prepare(prepLines, layout, picture, new PythonRandom(seed), false);
 
-    FontFace face = fonts.renderingFace();
+    int n = lines.size();
+    int plane = width * height;
     List<FloatTensor> recog = new ArrayList<>();
     List<FloatTensor> style = new ArrayList<>();
     List<FloatTensor> pos = new ArrayList<>();
     float[] colors = new float[3 * n];
-    float[] glyphMask = new float[width * height];
-    float[] positionSum = new float[width * height];
-    float[] fontHint = new float[width * height];
+    float[] glyphMask = new float[plane];
+    float[] positionSum = new float[plane];
     List<Polygon> polygons = new ArrayList<>();
     for (int j = 0; j < n; j++) {
-      TextLine line = lines.get(j);
-      Mask m = layout.positionMask(j);
-      Polygon poly = layout.line(j).map(p -> p.polygon()).orElse(null);
-      polygons.add(poly);
-      Rgb c = line.color();
-      colors[3 * j] = c == null ? UNSET_COLOR : c.r();
-      colors[3 * j + 1] = c == null ? UNSET_COLOR : c.g();
-      colors[3 * j + 2] = c == null ? UNSET_COLOR : c.b();
-      float[] mf = m.toFloats();
+      PreparedText.Line line = text.lines().get(j);
+      polygons.add(layout.line(j).map(p -> p.polygon()).orElse(null));
+      System.arraycopy(line.color().projectionInput(), 0, colors, 3 * j, 3);
+      float[] mf = line.position().toFloats();
       pos.add(new FloatTensor(mf, new long[] {1, height, width}));
-      for (int i = 0; i < mf.length; i++) positionSum[i] += mf[i];
-      if (poly != null) {
-        int[] rgb = c == null ? new int[] {500, 500, 500} : new int[] {c.r(), c.g(), c.b()};
-        FloatImage g = renderer.glyphImage(face, line.text(), poly, rgb, width, height);
-        float[] gd = g.data();
-        int plane = width * height;
-        for (int i = 0; i < plane; i++) {
-          if (gd[i] + gd[plane + i] + gd[2 * plane + i] != 0) glyphMask[i] = 1f; // MODEL.md §3.6 binarisation
-        }
-        FontFace hintFace = hintFace(line.font());
-        if (hintFace != null) {
-          FloatImage hint = renderer.glyphImage(hintFace, line.text(), poly, new int[] {255, 255, 255}, width, height);
-          float[] hd = hint.data();
-          for (int i = 0; i < plane; i++) fontHint[i] = Math.min(1f, fontHint[i] + hd[i]);
-        }
+      float[] g = line.glyphs().data();
+      for (int i = 0; i < plane; i++) {
+        positionSum[i] += mf[i];
+        if (g[i] + g[plane + i] + g[2 * plane + i] != 0) glyphMask[i] = 1f; // MODEL.md §3.6: any channel of any line
       }
-      FloatImage gl = poly == null ? FloatImage.zeros(1, GlyphRenderer.LINE_HEIGHT, GlyphRenderer.LINE_WIDTH)
-          : renderer.glyphLine(face, line.text());
-      recog.add(tensor(RecognizerInput.fromGlyphLine(gl)));
+      recog.add(tensor(line.recognizerInput()));
+      style.add(tensor(line.styleInput()));
     }
-    FloatImage hintImage = new FloatImage(1, height, width, fontHint);
-    for (int j = 0; j < n; j++) {
-      FontChoice f = lines.get(j).font();
-      FloatImage crop = f instanceof FontChoice.Mimic mimic
-          ? MimicStyle.crop(mimic.image(), mimic.region())
-          : StyleInput.fromFontHint(hintImage, layout.positionMask(j));
-      style.add(tensor(RecognizerInput.prepare(crop, f instanceof FontChoice.Mimic)));
-    }
-    Mask hint = layout.hint();
-    FloatTensor masked = maskedImage(picture, hint, width, height);
+    FloatImage masked = text.maskedImage();
     long[] lineShape = {n, 3, RecognizerInput.HEIGHT, RecognizerInput.WIDTH};
     PreparedInputs inputs = new PreparedInputs(
         n == 0 ? FloatTensor.zeros(lineShape) : FloatTensor.stack(recog),
@@ -126,8 +105,21 @@ public final class Preprocessor {
         new FloatTensor(colors, new long[] {n, 3}),
         new FloatTensor(glyphMask, new long[] {1, 1, height, width}),
         new FloatTensor(positionSum, new long[] {1, 1, height, width}),
-        masked);
-    return new Prepared(inputs, captions, polygons, hint);
+        new FloatTensor(masked.data(), new long[] {1, 3, height, width}));
+    return new Prepared(inputs, captions, polygons, layout.hint());
+  }
+
+  /** The request line in the form the text preprocessing takes (font file/name → face, mimic → brush). */
+  private io.anytext2.sdk.prep.TextLine toPrepLine(TextLine l) {
+    io.anytext2.sdk.prep.TextLine p = io.anytext2.sdk.prep.TextLine.of(l.text());
+    if (l.color() != null) p = p.withColor(new TextColor(l.color().r(), l.color().g(), l.color().b()));
+    if (l.font() instanceof FontChoice.Mimic m) {
+      Mask brush = PolygonRasterizer.fill(m.image().width(), m.image().height(), m.region());
+      if (brush.isEmpty()) throw new IllegalArgumentException("the mimic region of '" + l.text() + "' covers no pixel of its picture");
+      return p.withMimic(new io.anytext2.sdk.prep.TextLine.MimicReference(m.image(), GrayImage.of(brush)));
+    }
+    FontFace face = hintFace(l.font());
+    return face == null ? p : p.withFont(face);
   }
 
   /** Lines of the request, or the quoted words of the prompt when none are given. */
@@ -155,7 +147,8 @@ public final class Preprocessor {
 
   private PositionLayout positions(AnyText2Request r, List<TextLine> lines, int width, int height) {
     if (r.positionImage() != null) {
-      RgbImage map = r.mode() == AnyText2Request.Mode.EDIT ? EditImages.resizeMask(r.positionImage(), width, height) : r.positionImage();
+      RgbImage map = r.mode() == AnyText2Request.Mode.EDIT && (r.positionImage().width() != width || r.positionImage().height() != height)
+          ? EditImage.resize(r.positionImage(), width, height) : r.positionImage();
       PositionLayout layout = PositionMasks.fromImage(map, r.sortPriority());
       if (layout.placements().isEmpty()) throw new IllegalArgumentException("the mask has no white region (text areas are white on black)");
       if (layout.placements().size() < lines.size()) {
@@ -211,21 +204,6 @@ public final class Preprocessor {
     if (missing.length() > 0) {
       throw new IllegalArgumentException("no bundled font has the character(s) '" + missing + "' of line '" + text + "'");
     }
-  }
-
-  /** {@code clip(E/127.5 − 1 − 10·hint, −1, 1)}; all −1 when generating (MODEL.md §2.9). [1,3,H,W]. */
-  static FloatTensor maskedImage(RgbImage picture, Mask hint, int width, int height) {
-    int plane = width * height;
-    float[] out = new float[3 * plane];
-    for (int i = 0; i < plane; i++) {
-      float h = hint.data()[i] != 0 ? 1f : 0f;
-      for (int c = 0; c < 3; c++) {
-        float e = picture == null ? 0f : (picture.pixels()[3 * i + c] & 0xff);
-        float v = e / 127.5f - 1f - h * 10f;
-        out[c * plane + i] = Math.max(-1f, Math.min(1f, v));
-      }
-    }
-    return new FloatTensor(out, new long[] {1, 3, height, width});
   }
 
   private static FloatTensor tensor(FloatImage img) {

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * External contours of a binary mask, as {@code cv2.findContours(mask, RETR_EXTERNAL, method)}:
- * Suzuki-Abe border following of the outer border of every 8-connected component that does not
- * lie inside a hole of another one, starting at the component's first pixel in raster order.
+ * Suzuki-Abe border following of the outer border of every 8-connected component that does not lie
+ * inside a hole of another one, starting at the component's first pixel in raster order.
  *
  * <p>The tracing loop mirrors OpenCV's {@code icvFetchContour} step by step (same start direction,
  * same neighbour search order), so the point sequence, its start and its direction are the ones
@@ -29,8 +29,8 @@ public final class ContourTracer {
   private ContourTracer() {}
 
   /**
-   * The external contours in the order OpenCV returns them. OpenCV prepends each new contour to
-   * its list, so the contour found last in the raster scan comes first [unverified for OpenCV 5].
+   * The external contours in the order OpenCV returns them. OpenCV prepends each new contour to its
+   * list, so the contour found last in the raster scan comes first [unverified for OpenCV 5].
    */
   public static List<Polygon> external(Mask mask, Approximation method) {
     int w = mask.width();

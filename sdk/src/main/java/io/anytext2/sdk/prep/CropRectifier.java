@@ -31,7 +31,13 @@ public final class CropRectifier {
   public static FloatImage crop(FloatImage src, Mask mask, Precision precision) {
     if (mask.width() != src.width() || mask.height() != src.height()) {
       throw new IllegalArgumentException(
-          "expected a " + src.width() + "x" + src.height() + " mask, found " + mask.width() + "x"
+          "expected a "
+              + src.width()
+              + "x"
+              + src.height()
+              + " mask, found "
+              + mask.width()
+              + "x"
               + mask.height());
     }
     int[] box = orderedBox(mask);

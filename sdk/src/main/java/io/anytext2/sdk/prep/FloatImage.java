@@ -48,7 +48,10 @@ public record FloatImage(int channels, int height, int width, float[] data) {
   public double maxAbsDiff(FloatImage other) {
     if (other.channels != channels || other.height != height || other.width != width) {
       throw new IllegalArgumentException(
-          "expected shape " + Arrays.toString(shape()) + ", found " + Arrays.toString(other.shape()));
+          "expected shape "
+              + Arrays.toString(shape())
+              + ", found "
+              + Arrays.toString(other.shape()));
     }
     double max = 0;
     for (int i = 0; i < data.length; i++) {
@@ -64,8 +67,11 @@ public record FloatImage(int channels, int height, int width, float[] data) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FloatImage f && f.channels == channels && f.height == height
-        && f.width == width && Arrays.equals(f.data, data);
+    return o instanceof FloatImage f
+        && f.channels == channels
+        && f.height == height
+        && f.width == width
+        && Arrays.equals(f.data, data);
   }
 
   @Override

@@ -21,7 +21,12 @@ public final class FontFace {
   private final boolean integerPpem;
   private final Map<Integer, Font> sized = new ConcurrentHashMap<>();
 
-  FontFace(String name, Font awtFont, CmapLookup cmap, int unitsPerEm, int ascender,
+  FontFace(
+      String name,
+      Font awtFont,
+      CmapLookup cmap,
+      int unitsPerEm,
+      int ascender,
       boolean integerPpem) {
     this.name = name;
     this.awtFont = awtFont;
@@ -44,7 +49,8 @@ public final class FontFace {
   /** Code points of the text (in order, repeats kept) that this face has no glyph for. */
   public String uncovered(String text) {
     StringBuilder sb = new StringBuilder();
-    text.codePoints().filter(cp -> !Character.isWhitespace(cp) && !covers(cp))
+    text.codePoints()
+        .filter(cp -> !Character.isWhitespace(cp) && !covers(cp))
         .forEach(sb::appendCodePoint);
     return sb.toString();
   }

@@ -37,10 +37,13 @@ public final class FontLibrary {
 
   /** System property: a directory holding the bundled font files (overrides the jar copies). */
   public static final String FONTS_DIR_PROPERTY = "anytext2.fonts.dir";
+
   /** Class-path folder of the bundled fonts inside the sdk jar. */
   public static final String RESOURCE_DIR = "/io/anytext2/sdk/fonts/";
+
   /** The Latin face, also the default rendering face. */
   public static final String LATIN_FONT = "DejaVuSans.ttf";
+
   /** The CJK + Hangul face. */
   public static final String CJK_FONT = "wqy-microhei.ttc";
 
@@ -82,8 +85,12 @@ public final class FontLibrary {
       try (InputStream in = FontLibrary.class.getResourceAsStream(RESOURCE_DIR + file)) {
         if (in == null) {
           throw new IllegalStateException(
-              "bundled font " + RESOURCE_DIR + file + " is not on the class path; set -D"
-                  + FONTS_DIR_PROPERTY + "=<repository>/fonts");
+              "bundled font "
+                  + RESOURCE_DIR
+                  + file
+                  + " is not on the class path; set -D"
+                  + FONTS_DIR_PROPERTY
+                  + "=<repository>/fonts");
         }
         faces.add(loadFaces(in.readAllBytes(), file).get(0));
       } catch (IOException e) {
@@ -117,14 +124,12 @@ public final class FontLibrary {
     }
   }
 
-  /**
-   * One run of text drawn with one face: {@code [start, end)} in UTF-16 indices of the text.
-   */
+  /** One run of text drawn with one face: {@code [start, end)} in UTF-16 indices of the text. */
   public record Run(FontFace face, int start, int end) {}
 
   /**
-   * Splits text into runs: characters the primary face covers stay with it, others go to the
-   * first bundled face that has them (whitespace always stays with its neighbours' face).
+   * Splits text into runs: characters the primary face covers stay with it, others go to the first
+   * bundled face that has them (whitespace always stays with its neighbours' face).
    *
    * @throws IllegalArgumentException naming every character no face covers
    */
@@ -155,8 +160,13 @@ public final class FontLibrary {
       StringBuilder codes = new StringBuilder();
       missing.codePoints().forEach(cp -> codes.append(String.format(" U+%04X", cp)));
       throw new IllegalArgumentException(
-          "expected characters that " + primary.name() + " or a bundled font can draw, found \""
-              + missing + "\" (" + codes.toString().trim() + ")");
+          "expected characters that "
+              + primary.name()
+              + " or a bundled font can draw, found \""
+              + missing
+              + "\" ("
+              + codes.toString().trim()
+              + ")");
     }
     if (current != null) {
       runs.add(new Run(current, runStart, text.length()));
@@ -185,10 +195,14 @@ public final class FontLibrary {
       awt = Font.createFonts(new ByteArrayInputStream(bytes));
     } catch (FontFormatException e) {
       throw new IllegalArgumentException(
-          "expected a TrueType/OpenType font or collection, found an unreadable file: " + source, e);
+          "expected a TrueType/OpenType font or collection, found an unreadable file: " + source,
+          e);
     }
     List<FontFace> faces = new ArrayList<>();
-    String tag = bytes.length >= 4 ? new String(bytes, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+    String tag =
+        bytes.length >= 4
+            ? new String(bytes, 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1)
+            : "";
     if (tag.equals("ttcf")) {
       try (TrueTypeCollection ttc = new TrueTypeCollection(new ByteArrayInputStream(bytes))) {
         ttc.processAllFonts(ttf -> faces.add(face(ttf, awt[faces.size()], source)));

@@ -4,16 +4,19 @@ import java.util.Arrays;
 
 /**
  * The original's glyph renderings (MODEL.md §2.7): the 80x512 binary line image the OCR embedding
- * reads ({@code draw_glyph}) and the text drawn into its position's rotated rectangle
- * ({@code draw_glyph2}) for the ControlNet glyph input and the font hint.
+ * reads ({@code draw_glyph}) and the text drawn into its position's rotated rectangle ({@code
+ * draw_glyph2}) for the ControlNet glyph input and the font hint.
  */
 public final class GlyphRenderer {
 
   /** Line image size (MODEL.md §2.7.1). */
   public static final int LINE_WIDTH = 512;
+
   public static final int LINE_HEIGHT = 80;
+
   /** Pillow size the line layout is measured at before it is scaled to fit (§2.7.1). */
   private static final int LINE_PROBE_SIZE = 50;
+
   /** Angles within this many degrees of a multiple of 90 may switch to vertical text (§2.7.2). */
   private static final double VERTICAL_ANGLE = 10;
 
@@ -52,7 +55,10 @@ public final class GlyphRenderer {
             for (int gx = 0; gx < img.width(); gx++) {
               int xx = col + gx;
               int yy = row + gy;
-              if (xx >= 0 && xx < LINE_WIDTH && yy >= 0 && yy < LINE_HEIGHT
+              if (xx >= 0
+                  && xx < LINE_WIDTH
+                  && yy >= 0
+                  && yy < LINE_HEIGHT
                   && img.coverage()[gy * img.width() + gx] != 0) {
                 out[yy * LINE_WIDTH + xx] = 1f;
               }
@@ -65,9 +71,9 @@ public final class GlyphRenderer {
   /**
    * {@code draw_glyph2(font, text, polygon, color, scale=1, add_space=True)}: the text fitted into
    * the polygon's minimum-area rectangle (largest size whose box fits, letter-spaced to fill it,
-   * vertical for upright boxes), turned to the rectangle's angle and anti-aliased. Returns a
-   * {@code [3, H, W]} image of {@code colour * coverage / 255} in 0..1; all zeros when the text
-   * cannot be fitted (the original swallows that error).
+   * vertical for upright boxes), turned to the rectangle's angle and anti-aliased. Returns a {@code
+   * [3, H, W]} image of {@code colour * coverage / 255} in 0..1; all zeros when the text cannot be
+   * fitted (the original swallows that error).
    *
    * @param rgb colour 0..255 per channel (values are clipped to [10, 255]; a negative mean means
    *     white)
@@ -96,10 +102,12 @@ public final class GlyphRenderer {
       angle += 90;
     }
     boolean vertical = false;
-    int boxW = Math.max(Math.max(box[0], box[2]), Math.max(box[4], box[6]))
-        - Math.min(Math.min(box[0], box[2]), Math.min(box[4], box[6]));
-    int boxH = Math.max(Math.max(box[1], box[3]), Math.max(box[5], box[7]))
-        - Math.min(Math.min(box[1], box[3]), Math.min(box[5], box[7]));
+    int boxW =
+        Math.max(Math.max(box[0], box[2]), Math.max(box[4], box[6]))
+            - Math.min(Math.min(box[0], box[2]), Math.min(box[4], box[6]));
+    int boxH =
+        Math.max(Math.max(box[1], box[3]), Math.max(box[5], box[7]))
+            - Math.min(Math.min(box[1], box[3]), Math.min(box[5], box[7]));
     double mod = Math.abs(angle) % 90;
     if (mod < VERTICAL_ANGLE || Math.abs(90 - mod) % 90 < VERTICAL_ANGLE) {
       if (boxH >= boxW) {

@@ -119,13 +119,22 @@ public record Mask(int width, int height, byte[] data) {
   private void requireSameSize(Mask other) {
     if (other.width != width || other.height != height) {
       throw new IllegalArgumentException(
-          "expected a " + width + "x" + height + " mask, found " + other.width + "x" + other.height);
+          "expected a "
+              + width
+              + "x"
+              + height
+              + " mask, found "
+              + other.width
+              + "x"
+              + other.height);
     }
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Mask m && m.width == width && m.height == height
+    return o instanceof Mask m
+        && m.width == width
+        && m.height == height
         && Arrays.equals(m.data, data);
   }
 

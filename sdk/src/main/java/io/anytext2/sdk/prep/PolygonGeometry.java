@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The OpenCV polygon functions the preprocessing relies on (MODEL.md §2.6, §2.7.2, §3.4.3, §6
- * item 26), with OpenCV's arithmetic (float32 where OpenCV uses float) so that truncated corner
+ * The OpenCV polygon functions the preprocessing relies on (MODEL.md §2.6, §2.7.2, §3.4.3, §6 item
+ * 26), with OpenCV's arithmetic (float32 where OpenCV uses float) so that truncated corner
  * coordinates come out the same.
  */
 public final class PolygonGeometry {
@@ -174,7 +174,9 @@ public final class PolygonGeometry {
   /** Convex hull (monotone chain, collinear points dropped), counter-clockwise in math axes. */
   public static List<IntPoint> convexHull(List<IntPoint> points) {
     IntPoint[] p = points.toArray(new IntPoint[0]);
-    Arrays.sort(p, (a, b) -> a.x() != b.x() ? Integer.compare(a.x(), b.x()) : Integer.compare(a.y(), b.y()));
+    Arrays.sort(
+        p,
+        (a, b) -> a.x() != b.x() ? Integer.compare(a.x(), b.x()) : Integer.compare(a.y(), b.y()));
     int n = p.length;
     if (n < 3) {
       List<IntPoint> out = new ArrayList<>();
@@ -207,10 +209,10 @@ public final class PolygonGeometry {
   }
 
   /**
-   * {@code cv2.minAreaRect}: rotating calipers over the convex hull in float32 as OpenCV's
-   * {@code rotatingCalipers}, reported in the OpenCV 4.5.1 - 4.12 convention (angle in (0, 90],
-   * MODEL.md §2.7.2): any other representation of the same rectangle is turned by 90° steps,
-   * swapping the sides at each step.
+   * {@code cv2.minAreaRect}: rotating calipers over the convex hull in float32 as OpenCV's {@code
+   * rotatingCalipers}, reported in the OpenCV 4.5.1 - 4.12 convention (angle in (0, 90], MODEL.md
+   * §2.7.2): any other representation of the same rectangle is turned by 90° steps, swapping the
+   * sides at each step.
    */
   public static RotatedRect minAreaRect(Polygon points) {
     List<IntPoint> hull = convexHull(points.points());

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Filled polygons as OpenCV draws them with {@code cv2.fillPoly} / {@code cv2.drawContours(...,
  * thickness=-1)} (8-connected lines, no sub-pixel shift): every edge is first drawn as a Bresenham
- * line, then the interior is scan-filled with OpenCV's 16.16 fixed-point edge walker
- * ({@code CollectPolyEdges} + {@code FillEdgeCollection} of OpenCV 4.x).
+ * line, then the interior is scan-filled with OpenCV's 16.16 fixed-point edge walker ({@code
+ * CollectPolyEdges} + {@code FillEdgeCollection} of OpenCV 4.x).
  */
 public final class PolygonRasterizer {
 
@@ -60,8 +60,8 @@ public final class PolygonRasterizer {
       line(img, w, h, (int) t[0], (int) t[1], (int) t[2], (int) t[3], value);
       long p0cy = p0y;
       long p1cy = p1y;
-      if (t[0] < 0 || t[0] >= w || t[2] < 0 || t[2] >= w || t[1] < 0 || t[1] >= h
-          || t[3] < 0 || t[3] >= h) {
+      if (t[0] < 0 || t[0] >= w || t[2] < 0 || t[2] >= w || t[1] < 0 || t[1] >= h || t[3] < 0
+          || t[3] >= h) {
         clipLine(w, h, t);
         if (t[1] != t[3]) {
           p0cy = t[1];

@@ -14,7 +14,13 @@ public record PositionLayout(int width, int height, List<LinePlacement> placemen
     placements = List.copyOf(placements);
     if (hint.width() != width || hint.height() != height) {
       throw new IllegalArgumentException(
-          "expected a " + width + "x" + height + " hint, found " + hint.width() + "x"
+          "expected a "
+              + width
+              + "x"
+              + height
+              + " hint, found "
+              + hint.width()
+              + "x"
               + hint.height());
     }
   }
@@ -33,8 +39,8 @@ public record PositionLayout(int width, int height, List<LinePlacement> placemen
   }
 
   /**
-   * The original's check (MODEL.md §2.6 step 5): fewer positions than lines is an error, except
-   * for the "no text" request (one line whose text is a single space).
+   * The original's check (MODEL.md §2.6 step 5): fewer positions than lines is an error, except for
+   * the "no text" request (one line whose text is a single space).
    */
   public void requireLinesFor(List<String> texts) {
     boolean textless = texts.size() == 1 && texts.get(0).equals(" ");

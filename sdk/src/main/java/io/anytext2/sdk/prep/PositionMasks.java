@@ -7,23 +7,25 @@ import java.util.List;
 /**
  * Position image to per-line position masks, as the original wrapper does (MODEL.md §2.6): channel
  * 0, strict threshold at 254, 8-connected components of at least 20 pixels, sorted in bands of 102
- * px, each outlined by Douglas-Peucker (1% of the perimeter) with the filled outline OR-ed back into
- * the component mask.
+ * px, each outlined by Douglas-Peucker (1% of the perimeter) with the filled outline OR-ed back
+ * into the component mask.
  */
 public final class PositionMasks {
 
   /** Components smaller than this are noise (MODEL.md §2.6 step 3). */
   public static final int MIN_AREA = 20;
+
   /** Band size of the sort key (MODEL.md §2.6 step 4). */
   public static final int SORT_GAP = 102;
+
   /** Douglas-Peucker tolerance as a fraction of the contour perimeter (§2.6 step 6). */
   public static final double APPROX_EPSILON = 0.01;
 
   private PositionMasks() {}
 
   /**
-   * Detects the positions in a position image ("white = text area on black", already at the
-   * output size; in edit mode resize it first, {@link EditImage}).
+   * Detects the positions in a position image ("white = text area on black", already at the output
+   * size; in edit mode resize it first, {@link EditImage}).
    */
   public static PositionLayout fromImage(RgbImage positionImage, SortPriority priority) {
     int w = positionImage.width();
@@ -65,8 +67,8 @@ public final class PositionMasks {
 
   /**
    * Placements from explicit polygons, in the given order: each mask is the filled polygon (as
-   * cv2.fillPoly draws it). This equals drawing the polygons into a position image when they do
-   * not touch, are given in the sorted order and come back unchanged from the outline step.
+   * cv2.fillPoly draws it). This equals drawing the polygons into a position image when they do not
+   * touch, are given in the sorted order and come back unchanged from the outline step.
    */
   public static PositionLayout fromPolygons(int width, int height, List<Polygon> polygons) {
     List<LinePlacement> placements = new ArrayList<>();
@@ -80,8 +82,8 @@ public final class PositionMasks {
   }
 
   /**
-   * The original's {@code find_polygon}: largest external contour, Douglas-Peucker outline, and
-   * the outline filled into the mask itself [quirk].
+   * The original's {@code find_polygon}: largest external contour, Douglas-Peucker outline, and the
+   * outline filled into the mask itself [quirk].
    */
   public static LinePlacement outline(Mask component) {
     Polygon contour = ContourTracer.largestExternal(component, ContourTracer.Approximation.NONE);

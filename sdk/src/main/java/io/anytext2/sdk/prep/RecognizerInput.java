@@ -32,12 +32,10 @@ public final class RecognizerInput {
     for (int c = 0; c < 3; c++) {
       for (int y = 0; y < HEIGHT; y++) {
         for (int x = 0; x < rw; x++) {
-          double v = float64
-              ? bilinear64(src, c, h, w, y, x, rw)
-              : bilinear32(src, c, h, w, y, x, rw);
-          out[(c * HEIGHT + y) * WIDTH + x] = float64
-              ? (float) ((v / 255.0 - 0.5) / 0.5)
-              : ((float) v / 255f - 0.5f) / 0.5f;
+          double v =
+              float64 ? bilinear64(src, c, h, w, y, x, rw) : bilinear32(src, c, h, w, y, x, rw);
+          out[(c * HEIGHT + y) * WIDTH + x] =
+              float64 ? (float) ((v / 255.0 - 0.5) / 0.5) : ((float) v / 255f - 0.5f) / 0.5f;
         }
       }
     }

@@ -10,7 +10,8 @@ import javax.imageio.ImageIO;
 
 /**
  * An 8-bit RGB picture, {@code height} rows of {@code width} pixels, stored row-major and
- * interleaved (HWC, the layout numpy arrays in the original code use). Immutable: copies in and out.
+ * interleaved (HWC, the layout numpy arrays in the original code use). Immutable: copies in and
+ * out.
  */
 public record RgbImage(int width, int height, byte[] pixels) {
 
@@ -62,7 +63,8 @@ public record RgbImage(int width, int height, byte[] pixels) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     int[] rgb = new int[width * height];
     for (int i = 0; i < rgb.length; i++) {
-      rgb[i] = (pixels[3 * i] & 255) << 16 | (pixels[3 * i + 1] & 255) << 8 | pixels[3 * i + 2] & 255;
+      rgb[i] =
+          (pixels[3 * i] & 255) << 16 | (pixels[3 * i + 1] & 255) << 8 | pixels[3 * i + 2] & 255;
     }
     img.setRGB(0, 0, width, height, rgb, 0, width);
     return img;
@@ -117,7 +119,9 @@ public record RgbImage(int width, int height, byte[] pixels) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RgbImage r && r.width == width && r.height == height
+    return o instanceof RgbImage r
+        && r.width == width
+        && r.height == height
         && Arrays.equals(r.pixels, pixels);
   }
 

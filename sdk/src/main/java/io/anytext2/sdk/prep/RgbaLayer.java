@@ -113,8 +113,8 @@ final class RgbaLayer {
   }
 
   /**
-   * {@code canvas.paste(layer, (x, y), layer)} onto a black RGB canvas: each colour becomes
-   * {@code round(c * alpha / 255)}. Returns the canvas, interleaved RGB.
+   * {@code canvas.paste(layer, (x, y), layer)} onto a black RGB canvas: each colour becomes {@code
+   * round(c * alpha / 255)}. Returns the canvas, interleaved RGB.
    */
   byte[] pasteOnBlack(int canvasWidth, int canvasHeight, int x0, int y0) {
     byte[] out = new byte[canvasWidth * canvasHeight * 3];

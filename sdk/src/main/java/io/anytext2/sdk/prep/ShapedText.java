@@ -8,9 +8,10 @@ import java.awt.font.FontRenderContext;
 import java.awt.font.GlyphVector;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A string laid out at one pixel size the way Pillow's {@code ImageFont.FreeTypeFont} does it
@@ -29,7 +30,17 @@ final class ShapedText {
 
   private static final FontRenderContext AA = new FontRenderContext(null, true, false);
   private static final FontRenderContext MONO = new FontRenderContext(null, false, false);
-  private static final Map<String, GlyphImage> CACHE = new ConcurrentHashMap<>();
+  /** Glyph bitmaps are reused across the many sizes the fitting search tries; bounded LRU. */
+  private static final int CACHE_SIZE = 20_000;
+
+  private static final Map<String, GlyphImage> CACHE =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, GlyphImage> eldest) {
+              return size() > CACHE_SIZE;
+            }
+          });
 
   private final FontFace primary;
   private final int size;
@@ -145,9 +156,22 @@ final class ShapedText {
   }
 
   private GlyphImage image(Glyph g, boolean antialias) {
-    String key = g.face().name() + '|' + System.identityHashCode(g.face()) + '|' + size + '|'
-        + g.code() + '|' + antialias;
-    return CACHE.computeIfAbsent(key, k -> rasterise(g, antialias));
+    String key =
+        g.face().name()
+            + '|'
+            + System.identityHashCode(g.face())
+            + '|'
+            + size
+            + '|'
+            + g.code()
+            + '|'
+            + antialias;
+    GlyphImage cached = CACHE.get(key);
+    if (cached == null) {
+      cached = rasterise(g, antialias);
+      CACHE.put(key, cached);
+    }
+    return cached;
   }
 
   private GlyphImage rasterise(Glyph g, boolean antialias) {

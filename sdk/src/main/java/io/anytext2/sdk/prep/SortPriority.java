@@ -12,8 +12,9 @@ public enum SortPriority {
     return switch (symbol) {
       case "↕" -> TOP_DOWN;
       case "↔" -> LEFT_RIGHT;
-      default -> throw new IllegalArgumentException(
-          "expected sort priority \"↕\" or \"↔\", found \"" + symbol + "\"");
+      default ->
+          throw new IllegalArgumentException(
+              "expected sort priority \"↕\" or \"↔\", found \"" + symbol + "\"");
     };
   }
 }
