@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -31,8 +32,9 @@ public final class ImageGrid {
 
   /**
    * Composes the tiles row by row, {@link #COLUMNS} per row, on a white background. Cells are as
-   * large as the largest tile; when captions are given (one per tile, may be empty) each row gets a
-   * caption band under its tiles with text wrapped to the cell width.
+   * large as the largest tile; when captions are given (one per tile, may be empty or null) each row
+   * gets a caption band under its tiles, text wrapped to the cell width, as tall as the longest
+   * caption needs (at most {@link #MAX_CAPTION_LINES} lines).
    *
    * @param captions null or empty for no captions, else exactly one per tile
    */
@@ -50,7 +52,14 @@ public final class ImageGrid {
     int columns = Math.min(COLUMNS, tiles.size());
     int rows = (tiles.size() + COLUMNS - 1) / COLUMNS;
     TextPainter text = new TextPainter(Math.max(12, cellW / 32));
-    int captionH = captioned ? MAX_CAPTION_LINES * text.lineHeight() + 2 * PADDING : 0;
+    List<List<String>> lines = new ArrayList<>();
+    int maxLines = 0;
+    for (int i = 0; i < tiles.size(); i++) {
+      String caption = captioned && captions.get(i) != null ? captions.get(i) : "";
+      lines.add(text.wrap(caption, cellW - PADDING, MAX_CAPTION_LINES));
+      maxLines = Math.max(maxLines, lines.get(i).size());
+    }
+    int captionH = maxLines > 0 ? maxLines * text.lineHeight() + 2 * PADDING : 0;
     int rowH = cellH + captionH + PADDING;
     BufferedImage grid = new BufferedImage(
         PADDING + columns * (cellW + PADDING), PADDING + rows * rowH, BufferedImage.TYPE_3BYTE_BGR);
@@ -63,13 +72,11 @@ public final class ImageGrid {
         int x = PADDING + (i % COLUMNS) * (cellW + PADDING);
         int y = PADDING + (i / COLUMNS) * rowH;
         g.drawImage(tiles.get(i).toBufferedImage(), x, y, null);
-        if (captioned && captions.get(i) != null) {
-          g.setColor(Color.BLACK);
-          int baseline = y + cellH + PADDING + text.ascent();
-          for (String line : text.wrap(captions.get(i), cellW - PADDING, MAX_CAPTION_LINES)) {
-            text.draw(g, line, x, baseline);
-            baseline += text.lineHeight();
-          }
+        g.setColor(Color.BLACK);
+        int baseline = y + cellH + PADDING + text.ascent();
+        for (String line : lines.get(i)) {
+          text.draw(g, line, x, baseline);
+          baseline += text.lineHeight();
         }
       }
     } finally {

@@ -86,6 +86,27 @@ public final class TensorBoardWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * The next free {@code version_N} folder under a logs root (N = 1 + the largest existing, else 0),
+   * as Lightning's TensorBoard logger numbers runs under {@code lightning_logs/}. Not created.
+   */
+  public static Path nextVersionDir(Path logsRoot) {
+    int next = 0;
+    if (Files.isDirectory(logsRoot)) {
+      try (var entries = Files.list(logsRoot)) {
+        for (Path p : (Iterable<Path>) entries::iterator) {
+          String name = p.getFileName().toString();
+          if (Files.isDirectory(p) && name.matches("version_\\d{1,9}")) {
+            next = Math.max(next, Integer.parseInt(name.substring("version_".length())) + 1);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + logsRoot, e);
+      }
+    }
+    return logsRoot.resolve("version_" + next);
+  }
+
   /** The event file being written. */
   public Path file() {
     return file;

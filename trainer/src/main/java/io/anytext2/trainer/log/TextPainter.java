@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.image.BufferedImage;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +42,9 @@ final class TextPainter {
         fonts.add(face.atSize(pixelSize));
       }
       return fonts;
-    } catch (IllegalStateException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // fonts missing or unreadable (FontLibrary's holder class then fails to initialise, a
+      // LinkageError): a label is not worth stopping a training run for
       return List.of(new Font(Font.SANS_SERIF, Font.PLAIN, pixelSize));
     }
   }

@@ -155,6 +155,17 @@ class TensorBoardWriterTest {
   }
 
   @Test
+  void versionFoldersAreNumberedAfterTheLargestExisting() throws Exception {
+    Path root = dir.resolve("lightning_logs");
+    assertEquals(root.resolve("version_0"), TensorBoardWriter.nextVersionDir(root));
+    Files.createDirectories(root.resolve("version_0"));
+    Files.createDirectories(root.resolve("version_7"));
+    Files.createDirectories(root.resolve("version_x"));
+    Files.writeString(root.resolve("version_99"), "a file, not a run");
+    assertEquals(root.resolve("version_8"), TensorBoardWriter.nextVersionDir(root));
+  }
+
+  @Test
   void defaultOpenUsesTheHostNameAndCurrentTime() {
     long before = System.currentTimeMillis() / 1000;
     try (TensorBoardWriter tb = TensorBoardWriter.open(dir.resolve("version_0"))) {
