@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anytext2.exporter.ckpt.CheckpointException;
 import io.anytext2.exporter.ckpt.SafetensorsFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -110,7 +107,7 @@ final class CheckpointStore {
       ObjectNode pending = journal.putObject("pending");
       pending.put(pendingWeights.getFileName().toString(), weights.getFileName().toString());
       pending.put(pendingOptimizer.getFileName().toString(), optimizer.getFileName().toString());
-      writeAtomically(dir.resolve(name + JOURNAL), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(journal));
+      AtomicFiles.write(dir.resolve(name + JOURNAL), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(journal));
       decided = true;
       faults.at("journaled");
       finish(name, journal);
@@ -130,7 +127,7 @@ final class CheckpointStore {
       Path pending = dir.resolve(rename.getKey());
       Path target = dir.resolve(rename.getValue().asText());
       if (Files.exists(pending)) {
-        move(pending, target);
+        AtomicFiles.move(pending, target);
         faults.at("moved " + target.getFileName());
       } else if (!saveId.equals(saveIdOf(target))) {
         throw new CheckpointException("checkpoint " + name + " in " + dir + ": journal of save " + saveId
@@ -139,7 +136,7 @@ final class CheckpointStore {
       }
     }
     syncDirectory();
-    move(dir.resolve(name + JOURNAL), manifest(name));
+    AtomicFiles.move(dir.resolve(name + JOURNAL), manifest(name));
     syncDirectory();
   }
 
@@ -206,31 +203,6 @@ final class CheckpointStore {
   private List<String> list() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return new ArrayList<>(new TreeSet<>(files.map(p -> p.getFileName().toString()).toList()));
-    }
-  }
-
-  /** Writes bytes to a flushed temporary sibling, then renames it over {@code target}. */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
-        }
-        ch.force(true);
-      }
-      move(temp, target);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

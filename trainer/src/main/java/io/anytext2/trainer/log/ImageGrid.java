@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -151,16 +150,8 @@ public final class ImageGrid {
 
   /** Writes an image as PNG: to a temporary sibling first, then renamed over {@code file}. */
   public static void writePng(BufferedImage image, Path file) {
-    Path dir = file.toAbsolutePath().getParent();
     try {
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      try {
-        Files.write(temp, encodePng(image));
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFiles.write(file, encodePng(image));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
