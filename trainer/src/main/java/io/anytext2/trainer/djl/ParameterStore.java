@@ -182,9 +182,14 @@ public final class ParameterStore implements AutoCloseable {
   /** Adds 1 to an int64 scalar counter such as a BatchNorm's {@code num_batches_tracked}, if the file has it. */
   public void incrementCounter(String key) {
     TensorInfo info = extraInfo.get(key);
-    if (info == null || info.dtype() != DType.I64 || info.numel() != 1) return;
-    long v = TensorCodec.decodeLongs(extraBytes.get(key), DType.I64)[0];
-    extraBytes.put(key, TensorCodec.encodeLongs(new long[] {v + 1}, DType.I64));
+    if (info == null || info.numel() != 1) return;
+    if (info.dtype() == DType.I64) {
+      long v = TensorCodec.decodeLongs(extraBytes.get(key), DType.I64)[0];
+      extraBytes.put(key, TensorCodec.encodeLongs(new long[] {v + 1}, DType.I64));
+    } else if (info.dtype() == DType.F32) { // a counter a float-only checkpoint stored as float32
+      float v = TensorCodec.decodeFloats(extraBytes.get(key), DType.F32)[0];
+      extraBytes.put(key, TensorCodec.encodeFloats(new float[] {v + 1}, DType.F32));
+    }
   }
 
   /** Every tensor of the state dict in file order, parameters as float32. */

@@ -1,0 +1,320 @@
+package io.anytext2.trainer.loop;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.pkg.CheckpointValidator;
+import io.anytext2.trainer.data.TrainingSample;
+import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.ParameterStore;
+import io.anytext2.trainer.log.CheckpointManager;
+import io.anytext2.trainer.log.LoadedCheckpoint;
+import io.anytext2.trainer.log.MetricsCsv;
+import io.anytext2.trainer.log.ProgressLine;
+import io.anytext2.trainer.log.SavedCheckpoint;
+import io.anytext2.trainer.log.TensorBoardWriter;
+import io.anytext2.trainer.log.TrainingState;
+import io.anytext2.trainer.loss.OcrDictionary;
+import io.anytext2.trainer.model.AnyText2TrainingModel;
+import io.anytext2.trainer.model.ModelSpec;
+import io.anytext2.trainer.model.PreparedSample;
+import io.anytext2.trainer.model.TrainingBatch;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop of TRAINING.md §3.7–§3.9 and Appendix A: micro-batches from a
+ * {@link BatchSource}, loss / accumulate backward, an AdamW step every {@code accumulate}
+ * micro-batches and at the end of every epoch (Lightning steps on an epoch's last batch), metrics
+ * per optimizer step (metrics.csv, TensorBoard, progress line), the image log, checkpoints at every
+ * epoch end ({@code epoch=E-step=S} top-k and {@code last}) and, on request, every N steps and when
+ * {@code --max-steps} stops the run.
+ *
+ * <p>Resuming restores weights (BatchNorm statistics included), optimizer moments, epoch, step,
+ * the data position and the micro-batch counter that seeds the noise, so the next loss is the one
+ * the uninterrupted run would have computed. A sample that cannot be prepared, or a micro-batch
+ * whose forward pass fails or gives a non-finite loss, is skipped with a warning; training goes on.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  /** Consecutive failed micro-batches after which the run stops: something is wrong beyond one sample. */
+  private static final int MAX_CONSECUTIVE_FAILURES = 20;
+
+  /**
+   * @param maxSteps stop after this many optimizer steps in total (≤ 0: run all epochs)
+   * @param init initial checkpoint overriding the config's (fresh runs only)
+   */
+  public record Options(Path runDir, long maxSteps, boolean resume, Path init, PrintStream console, boolean interactive) {}
+
+  /** What a run did. */
+  public record Result(long globalStep, int epoch, long microBatches, int skippedSamples, int skippedBatches, double stepsPerSecond,
+      double lastLoss, Path lastCheckpoint) {}
+
+  private final TrainingConfig cfg;
+  private final BatchSource data;
+  private final Options options;
+  private final RunFolder run;
+
+  public Trainer(TrainingConfig cfg, BatchSource data, Options options) {
+    this.cfg = cfg;
+    this.data = data;
+    this.options = options;
+    this.run = new RunFolder(options.runDir());
+  }
+
+  public Result run() throws IOException {
+    CheckpointManager checkpoints = CheckpointManager.open(run.checkpoints(),
+        new CheckpointManager.Retention("global_step", CheckpointManager.Mode.MAX, cfg.checkpoint().topK()));
+    Optional<LoadedCheckpoint> resumed = Optional.empty();
+    if (options.resume()) {
+      resumed = checkpoints.loadLast();
+      if (resumed.isEmpty()) throw new IllegalArgumentException("nothing to resume: " + run.checkpoints() + " holds no checkpoint");
+    } else if (checkpoints.last().isPresent()) {
+      throw new IllegalArgumentException("run folder " + run.dir() + " already has checkpoints; pass --resume or choose another --out");
+    }
+    try (NDManager root = NDManager.newBaseManager();
+        Session s = resumed.isPresent() ? Session.resume(cfg, run, root, resumed.get()) : Session.fresh(cfg, run, root, options.init())) {
+      resumed.ifPresent(LoadedCheckpoint::close);
+      return loop(s, checkpoints);
+    } finally {
+      resumed.ifPresent(LoadedCheckpoint::close);
+    }
+  }
+
+  private Result loop(Session s, CheckpointManager checkpoints) throws IOException {
+    TrainingConfig.Train t = cfg.train();
+    long perEpoch = (data.size() + t.batchSize() - 1) / t.batchSize();
+    long stepsPerEpoch = (perEpoch + t.accumulate() - 1) / t.accumulate();
+    long total = stepsPerEpoch * t.epochs();
+    if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
+    if (s.globalStep >= total) {
+      LOG.info("nothing to do: step {} already reached {}", s.globalStep, total);
+      return new Result(s.globalStep, s.epoch, s.microBatch, 0, 0, 0, Double.NaN, null);
+    }
+    boolean fresh = s.globalStep == 0 && s.microBatch == 0;
+    if (fresh) io.anytext2.trainer.log.ImageGrid.clear(run.dir());
+    String configHash = TrainingState.sha256(cfg.text());
+    List<String> extraColumns = List.of("loss");
+    int skippedSamples = 0;
+    int skippedBatches = 0;
+    int consecutiveFailures = 0;
+    double lastLoss = Double.NaN;
+    Path lastCheckpoint = null;
+    long startStep = s.globalStep;
+    long startNanos = System.nanoTime();
+    DjlOps op = new DjlOps(s.store, null);
+    Set<String> withGradient = new LinkedHashSet<>();
+    Window window = new Window();
+    try (MetricsCsv metrics = fresh ? MetricsCsv.open(run.metrics(), extraColumns) : MetricsCsv.resume(run.metrics(), extraColumns, s.globalStep);
+        TensorBoardWriter tb = TensorBoardWriter.open(run.dir());
+        ProgressLine progress = options.interactive() || options.console() == null
+            ? ProgressLine.toConsole(total, s.globalStep)
+            : new ProgressLine(options.console(), false, total, s.globalStep, System::nanoTime, 120);
+        BatchSource.Stream batches = data.open(t.batchSize(), s.epoch, s.position, t.epochs())) {
+      ImageLogger images = new ImageLogger(s.model, run.dir(), tb, cfg.log());
+      while (batches.hasNext() && s.globalStep < total) {
+        BatchSource.Batch batch = batches.next();
+        if (batch.epoch() != s.epoch) {
+          s.epoch = batch.epoch();
+          s.batchInEpoch = 0;
+        }
+        skippedSamples += batch.skipped().size();
+        List<PreparedSample> prepared = new ArrayList<>();
+        for (TrainingSample sample : batch.samples()) {
+          try {
+            prepared.add(s.model.prepare(sample));
+          } catch (RuntimeException e) {
+            skippedSamples++;
+            LOG.warn("skipping a malformed sample (epoch {}, micro-batch {}): {}", s.epoch, s.batchInEpoch, e.getMessage());
+          }
+        }
+        boolean ok = false;
+        if (!prepared.isEmpty()) {
+          TrainingBatch tbatch = new TrainingBatch(prepared);
+          ok = microStep(s, op, tbatch, window, withGradient);
+          if (ok && cfg.log().imageEvery() > 0 && s.batchInEpoch % cfg.log().imageEvery() == 0) {
+            images.log(op, s.root, tbatch, s.model.drawNoise(t.seed(), s.microBatch, tbatch), s.globalStep, s.epoch, s.batchInEpoch);
+          }
+        }
+        if (ok) {
+          consecutiveFailures = 0;
+        } else {
+          skippedBatches++;
+          if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+            throw new IllegalStateException(consecutiveFailures + " micro-batches in a row failed; stopping (see the warnings above)");
+          }
+        }
+        s.microBatch++;
+        s.batchInEpoch++;
+        s.position = batch.endPosition();
+        window.count++;
+        boolean epochEnd = batch.endPosition() >= data.size();
+        if (window.count < t.accumulate() && !epochEnd) continue;
+
+        if (!withGradient.isEmpty()) s.optimizer.step(withGradient);
+        withGradient.clear();
+        s.globalStep++;
+        Map<String, Double> values = window.means();
+        window = new Window();
+        lastLoss = values.getOrDefault("loss", Double.NaN);
+        if (!values.isEmpty()) {
+          metrics.append(s.globalStep, Map.of("loss_simple", values.get("loss_simple"), "loss_ocr", values.get("loss_ocr"),
+              "loss_ctc", values.get("loss_ctc"), "lr", (double) t.optimizer().lr(), "loss", values.get("loss")));
+          Map<String, Double> scalars = new LinkedHashMap<>();
+          scalars.put("t/sim", values.get("loss_simple"));
+          scalars.put("t/loss", values.get("loss"));
+          if (cfg.loss().alpha() > 0) scalars.put("t/ocr", values.get("loss_ocr"));
+          if (cfg.loss().beta() > 0) scalars.put("t/ctc", values.get("loss_ctc"));
+          tb.addScalars(scalars, s.globalStep);
+          progress.update(s.globalStep, Map.of("loss", values.get("loss"), "epoch", (double) s.epoch));
+        }
+        boolean stop = s.globalStep >= total;
+        TrainingState state = s.state(configHash);
+        if (epochEnd) {
+          Map<String, Double> m = values.isEmpty() ? Map.of() : Map.of("t/loss", values.get("loss"));
+          Optional<SavedCheckpoint> saved = checkpoints.saveEpoch(state, TrainingTensors.weights(s.store),
+              TrainingTensors.optimizer(s.optimizer), m);
+          lastCheckpoint = saved.map(SavedCheckpoint::weights).orElse(checkpoints.last().map(SavedCheckpoint::weights).orElse(null));
+          run.plotLosses();
+        } else if (stop || (cfg.checkpoint().everySteps() > 0 && s.globalStep % cfg.checkpoint().everySteps() == 0)) {
+          lastCheckpoint = checkpoints.saveLast(state, TrainingTensors.weights(s.store), TrainingTensors.optimizer(s.optimizer)).weights();
+          run.plotLosses();
+        }
+        if (stop) break;
+      }
+      run.plotLosses();
+    }
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double rate = (s.globalStep - startStep) / Math.max(seconds, 1e-9);
+    return new Result(s.globalStep, s.epoch, s.microBatch, skippedSamples, skippedBatches, rate, lastLoss, lastCheckpoint);
+  }
+
+  /** Forward and backward of one micro-batch; false when it had to be skipped. */
+  private boolean microStep(Session s, DjlOps op, TrainingBatch batch, Window window, Set<String> withGradient) {
+    try (NDManager scope = s.root.newSubManager()) {
+      op.scope(scope);
+      op.clearUsed();
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        AnyText2TrainingModel.Losses l = s.model.forward(op, batch, s.model.drawNoise(cfg.train().seed(), s.microBatch, batch));
+        float total = l.total().getFloat();
+        if (!Float.isFinite(total)) {
+          LOG.warn("skipping micro-batch {}: non-finite loss {}", s.microBatch, total);
+          return false;
+        }
+        NDArray scaled = op.scale(l.total(), 1f / cfg.train().accumulate()); // Lightning divides by accumulate_grad_batches
+        gc.backward(scaled);
+        withGradient.addAll(op.used());
+        window.add(l, total);
+        return true;
+      }
+    } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+      LOG.warn("skipping micro-batch {}: {}", s.microBatch, e.getMessage());
+      return false;
+    } finally {
+      op.scope(null);
+    }
+  }
+
+  /** Loss sums over the micro-batches of one optimizer step. */
+  private static final class Window {
+    int count;
+    int losses;
+    double simple;
+    double ocr;
+    double ctc;
+    double total;
+
+    void add(AnyText2TrainingModel.Losses l, float t) {
+      losses++;
+      simple += l.simple();
+      ocr += l.ocr();
+      ctc += l.ctc();
+      total += t;
+    }
+
+    Map<String, Double> means() {
+      if (losses == 0) return Map.of();
+      return Map.of("loss_simple", simple / losses, "loss_ocr", ocr / losses, "loss_ctc", ctc / losses, "loss", total / losses);
+    }
+  }
+
+  /** Model, optimizer and counters of a run. */
+  static final class Session implements AutoCloseable {
+    final NDManager root;
+    final ParameterStore store;
+    final AnyText2TrainingModel model;
+    final AdamW optimizer;
+    int epoch;
+    int position;
+    long globalStep;
+    long microBatch;
+    long batchInEpoch;
+
+    private Session(NDManager root, ParameterStore store, AnyText2TrainingModel model, AdamW optimizer) {
+      this.root = root;
+      this.store = store;
+      this.model = model;
+      this.optimizer = optimizer;
+    }
+
+    static Session fresh(TrainingConfig cfg, RunFolder run, NDManager root, Path initOverride) throws IOException {
+      Path init = run.initialCheckpoint(cfg, initOverride);
+      try (Checkpoint ckpt = io.anytext2.exporter.ckpt.Checkpoints.open(init)) {
+        return open(cfg, root, ckpt);
+      }
+    }
+
+    static Session resume(TrainingConfig cfg, RunFolder run, NDManager root, LoadedCheckpoint saved) {
+      Session s = open(cfg, root, saved.weights());
+      TrainingTensors.restore(s.optimizer, saved.optimizer());
+      TrainingState st = saved.state();
+      s.epoch = st.epoch();
+      s.globalStep = st.globalStep();
+      s.batchInEpoch = st.batchInEpoch();
+      s.position = Integer.parseInt(st.extra().getOrDefault("data_position", "0"));
+      s.microBatch = Long.parseLong(st.extra().getOrDefault("micro_batch", "0"));
+      if (!TrainingState.sha256(cfg.text()).equals(st.configHash())) {
+        LOG.warn("resuming with a training config that differs from the one the checkpoint was written with");
+      }
+      return s;
+    }
+
+    private static Session open(TrainingConfig cfg, NDManager root, Checkpoint weights) {
+      ModelSpec spec = ModelSpec.load(cfg.model().config(), weights);
+      ParameterStore store = ParameterStore.fromCheckpoint(root, weights, CheckpointValidator.requiredWeights(spec.config()),
+          cfg.model().trainable());
+      OcrDictionary dict = cfg.model().ocrDictionary() == null ? null : OcrDictionary.read(cfg.model().ocrDictionary());
+      AnyText2TrainingModel model = new AnyText2TrainingModel(spec.config(), store, spec.tokenizer(), cfg.loss(), dict);
+      return new Session(root, store, model, new AdamW(store, cfg.train().optimizer()));
+    }
+
+    TrainingState state(String configHash) {
+      return new TrainingState(epoch, globalStep, batchInEpoch, Map.of(), configHash,
+          Map.of("data_position", Integer.toString(position), "micro_batch", Long.toString(microBatch)));
+    }
+
+    @Override
+    public void close() {
+      optimizer.close();
+      store.close();
+    }
+  }
+
+  static boolean exists(Path p) {
+    return p != null && Files.exists(p);
+  }
+}
