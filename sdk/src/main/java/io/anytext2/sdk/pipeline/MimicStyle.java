@@ -58,8 +58,12 @@ public final class MimicStyle {
     return CropRectifier.crop(new FloatImage(3, h, w, three), poly, CropRectifier.Precision.FLOAT64);
   }
 
-  /** Gaussian-weighted local mean, rounded to integers, replicated border (cv2.adaptiveThreshold). */
-  static int[] gaussianMean(int[] src, int w, int h) {
+  /**
+   * Gaussian-weighted local mean, rounded to integers, replicated border (cv2.adaptiveThreshold
+   * with ADAPTIVE_THRESH_GAUSSIAN_C, block 11, σ 2). Public for the trainer's font hints
+   * (TRAINING.md §2.8), which threshold the same way.
+   */
+  public static int[] gaussianMean(int[] src, int w, int h) {
     double[] k = new double[BLOCK];
     double sum = 0;
     for (int i = 0; i < BLOCK; i++) {
