@@ -142,7 +142,7 @@ public final class BackgroundLoader implements Iterator<BackgroundLoader.Batch>,
 
   /** The seed of the sample at dataset index {@code index} in epoch {@code epoch}. */
   public static long sampleSeed(long seed, int epoch, long index) {
-    return mix(mix(mix(seed) + epoch) + index);
+    return Seeds.derive(seed, epoch, index);
   }
 
   /** The visiting order of an epoch: a seeded Fisher-Yates permutation (identity unless shuffle). */
@@ -152,7 +152,7 @@ public final class BackgroundLoader implements Iterator<BackgroundLoader.Batch>,
       order[i] = i;
     }
     if (shuffle) {
-      Random rng = new Random(mix(mix(seed ^ ORDER_SALT) + epoch));
+      Random rng = new Random(Seeds.derive(seed ^ ORDER_SALT, epoch, 0));
       for (int i = n - 1; i > 0; i--) {
         int j = rng.nextInt(i + 1);
         int t = order[i];
@@ -161,14 +161,6 @@ public final class BackgroundLoader implements Iterator<BackgroundLoader.Batch>,
       }
     }
     return order;
-  }
-
-  /** SplitMix64's finaliser: decorrelates nearby seeds. */
-  private static long mix(long z) {
-    z += 0x9E3779B97F4A7C15L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   /** Samples skipped so far because they failed. */
