@@ -30,6 +30,11 @@ final class ShapedText {
   private static final FontRenderContext AA = new FontRenderContext(null, true, false);
   private static final FontRenderContext MONO = new FontRenderContext(null, false, false);
   private static final Map<String, GlyphImage> CACHE = new ConcurrentHashMap<>();
+  /**
+   * Bound on cached glyph bitmaps: training renders an unbounded variety of (glyph, size) pairs, so
+   * the cache is emptied when it reaches this many (about 100 MB); results do not change.
+   */
+  private static final int MAX_CACHED_GLYPHS = 50_000;
 
   private final FontFace primary;
   private final int size;
@@ -147,6 +152,9 @@ final class ShapedText {
   private GlyphImage image(Glyph g, boolean antialias) {
     String key = g.face().name() + '|' + System.identityHashCode(g.face()) + '|' + size + '|'
         + g.code() + '|' + antialias;
+    if (CACHE.size() >= MAX_CACHED_GLYPHS) {
+      CACHE.clear();
+    }
     return CACHE.computeIfAbsent(key, k -> rasterise(g, antialias));
   }
 

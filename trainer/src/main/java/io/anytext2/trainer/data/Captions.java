@@ -40,6 +40,9 @@ public final class Captions {
     List<String> rest = new ArrayList<>(Arrays.asList(sentences).subList(1, sentences.length));
     while (count < maxWords && !rest.isEmpty()) {
       String[] w = words(rest.remove(rng.nextInt(rest.size())));
+      if (w.length == 0) {
+        continue; // the text after the last '.' (or between "..") adds no sentence
+      }
       if (count + w.length > maxWords) {
         String[] part = Arrays.copyOf(w, maxWords - count + 1);
         part[part.length - 1] = ".";
