@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ConvertCommand.class,
       ParityCommand.class,
       RandomCheckpointCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
