@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ConvertCommand.class,
       ParityCommand.class,
       RandomCheckpointCommand.class,
+      SynthCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

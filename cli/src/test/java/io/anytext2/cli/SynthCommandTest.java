@@ -1,0 +1,41 @@
+package io.anytext2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anytext2.trainer.data.AnyWordDataset;
+import io.anytext2.trainer.data.AnyWordSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SynthCommandTest {
+
+  @Test
+  void writesADatasetTheTrainerReadsAndNeverOverwritesSilently(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("synth");
+    String[] args = {"synth", "--out", out.toString(), "--count", "6", "--size", "64", "--seed", "3", "--languages", "latin,korean"};
+    CliRun r = CliRun.of(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("wrote 6 images"), r.out());
+    AnyWordDataset ds = AnyWordDataset.load(List.of(AnyWordSource.of(out.resolve("anyword.json"))));
+    assertEquals(6, ds.size());
+    String json = Files.readString(out.resolve("anyword.json"));
+
+    CliRun again = CliRun.of(args);
+    assertEquals(2, again.code());
+    assertTrue(again.err().startsWith("error: output") && again.err().contains("--overwrite"), again.err());
+
+    String[] overwrite = java.util.Arrays.copyOf(args, args.length + 1);
+    overwrite[args.length] = "--overwrite";
+    assertEquals(0, CliRun.of(overwrite).code());
+    assertEquals(json, Files.readString(out.resolve("anyword.json")), "same seed, same dataset");
+
+    CliRun bad = CliRun.of("synth", "--out", tmp.resolve("x").toString(), "--count", "2", "--languages", "elvish");
+    assertEquals(2, bad.code());
+    assertEquals("error: expected languages among latin, cjk (chinese), korean, found \"elvish\"", bad.err().strip());
+  }
+}

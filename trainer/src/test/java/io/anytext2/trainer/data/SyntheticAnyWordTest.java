@@ -1,0 +1,160 @@
+package io.anytext2.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.anytext2.sdk.prep.FontLibrary;
+import io.anytext2.sdk.prep.IntPoint;
+import io.anytext2.sdk.prep.Polygon;
+import io.anytext2.sdk.prep.PolygonRasterizer;
+import io.anytext2.sdk.prep.RgbImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyntheticAnyWordTest {
+
+  @TempDir Path dir;
+
+  private static final List<SyntheticAnyWord.Script> ALL = SyntheticAnyWord.Script.parseList("latin,cjk,korean");
+
+  @Test
+  void isDeterministicForASeed() {
+    SyntheticAnyWord a = new SyntheticAnyWord(new SyntheticAnyWord.Options(128, 5, ALL));
+    SyntheticAnyWord b = new SyntheticAnyWord(new SyntheticAnyWord.Options(128, 5, ALL));
+    SyntheticAnyWord c = new SyntheticAnyWord(new SyntheticAnyWord.Options(128, 6, ALL));
+    for (int i = 0; i < 5; i++) {
+      SyntheticAnyWord.Rendered x = a.render(i);
+      SyntheticAnyWord.Rendered y = b.render(i);
+      assertEquals(x.image(), y.image());
+      assertEquals(x.caption(), y.caption());
+      assertEquals(x.lines().stream().map(l -> l.text() + l.polygon()).toList(), y.lines().stream().map(l -> l.text() + l.polygon()).toList());
+      assertNotEquals(x.image(), c.render(i).image());
+    }
+  }
+
+  /** Pixels inside the polygon where the image differs visibly from the background it was drawn on. */
+  static int inkPixels(RgbImage image, RgbImage background, Polygon polygon) {
+    var region = PolygonRasterizer.fill(image.width(), image.height(), polygon);
+    int ink = 0;
+    for (int y = 0; y < image.height(); y++) {
+      for (int x = 0; x < image.width(); x++) {
+        if (region.get(x, y) == 0) {
+          continue;
+        }
+        int d = 0;
+        for (int c = 0; c < 3; c++) {
+          d += Math.abs(image.get(x, y, c) - background.get(x, y, c));
+        }
+        ink += d > 60 ? 1 : 0;
+      }
+    }
+    return ink;
+  }
+
+  @Test
+  void roundTripsThroughTheDataset() throws IOException {
+    int size = 128;
+    SyntheticAnyWord gen = new SyntheticAnyWord(new SyntheticAnyWord.Options(size, 11, ALL));
+    SyntheticAnyWord.Summary summary = gen.write(dir, 40, SyntheticAnyWord.Format.PNG, 2);
+    assertEquals(dir.resolve("anyword.json"), summary.json());
+    AnyWordDataset ds = AnyWordDataset.load(List.of(AnyWordSource.of(summary.json())));
+    assertEquals(40, ds.size());
+    assertEquals(0, ds.malformedCount());
+    assertEquals(summary.lines() - summary.invalidLines(), ds.entries().stream().mapToInt(e -> e.lines().size()).sum());
+    Set<String> languages = new java.util.HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      AnyWordEntry e = ds.get(i);
+      SyntheticAnyWord.Rendered r = gen.render(i);
+      RgbImage read = SampleProcessor.readImage(e.imagePath());
+      assertEquals(r.image(), read, "PNG holds the rendered image " + i);
+      assertEquals(r.caption(), e.caption());
+      assertFalse(e.lines().isEmpty(), "every image has text");
+      for (TextAnnotation a : e.lines()) {
+        assertFalse(a.text().isBlank());
+        languages.add(a.language());
+        for (IntPoint p : a.polygon().points()) {
+          assertTrue(p.x() >= 0 && p.y() >= 0 && p.x() < size && p.y() < size, "polygon inside the image: " + a.polygon());
+        }
+        int ink = inkPixels(read, r.background(), a.polygon());
+        int area = PolygonRasterizer.fill(size, size, a.polygon()).count();
+        assertTrue(ink > 0.03 * area, "image " + i + " '" + a.text() + "': " + ink + " ink pixels of " + area);
+        assertTrue(a.color()[0] <= 255 && a.color()[1] <= 255 && a.color()[2] <= 255);
+      }
+    }
+    assertEquals(Set.of(Languages.LATIN, Languages.CHINESE_SIM, Languages.KOREAN), languages);
+    // and the samples of the synthetic dataset go through the training pipeline
+    SampleProcessor p = new SampleProcessor(SampleConfig.official().withSize(size));
+    SampleSource source = p.source(ds);
+    for (int i = 0; i < 5; i++) {
+      TrainingSample t = source.load(i, new Random(i));
+      assertEquals(ds.get(i).lines().stream().map(a -> SampleProcessor.firstCodePoints(a.text(), 20)).toList(), t.texts());
+      for (float[] line : t.glyphLines()) {
+        float sum = 0;
+        for (float v : line) {
+          sum += v;
+        }
+        assertTrue(sum > 0, "glyph line drawn");
+      }
+    }
+    assertEquals(0, p.undrawableLines());
+  }
+
+  @Test
+  void outputDoesNotDependOnThreadsAndJpegWorks() throws IOException {
+    SyntheticAnyWord gen = new SyntheticAnyWord(new SyntheticAnyWord.Options(96, 3, ALL));
+    Path one = dir.resolve("one");
+    Path three = dir.resolve("three");
+    gen.write(one, 12, SyntheticAnyWord.Format.PNG, 1);
+    gen.write(three, 12, SyntheticAnyWord.Format.PNG, 3);
+    assertEquals(Files.readString(one.resolve("anyword.json")), Files.readString(three.resolve("anyword.json")));
+    for (int i = 0; i < 12; i++) {
+      String name = String.format("images/%07d.png", i);
+      assertArrayEquals(Files.readAllBytes(one.resolve(name)), Files.readAllBytes(three.resolve(name)));
+    }
+    Path jpg = dir.resolve("jpg");
+    gen.write(jpg, 3, SyntheticAnyWord.Format.JPEG, 2);
+    AnyWordDataset ds = AnyWordDataset.load(List.of(AnyWordSource.of(jpg.resolve("anyword.json"))));
+    RgbImage img = SampleProcessor.readImage(ds.get(0).imagePath());
+    assertEquals(96, img.width());
+    assertTrue(ds.get(0).imagePath().toString().endsWith(".jpg"));
+  }
+
+  @Test
+  void largerImagesHaveInvalidTinyLinesSometimes() {
+    SyntheticAnyWord gen = new SyntheticAnyWord(new SyntheticAnyWord.Options(256, 2, ALL));
+    int invalid = 0;
+    for (int i = 0; i < 60; i++) {
+      invalid += (int) gen.render(i).lines().stream().filter(l -> !l.valid()).count();
+    }
+    assertTrue(invalid > 0 && invalid < 30, "invalid lines: " + invalid);
+  }
+
+  @Test
+  void vocabulariesAreDrawableAndSimplified() {
+    LanguageFonts fonts = LanguageFonts.of(FontLibrary.bundled());
+    assertTrue(fonts.canDraw(SyntheticWords.allText()));
+    String cjk = SyntheticWords.allText().codePoints().filter(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    assertTrue(cjk.length() > 300);
+    assertFalse(Languages.isTraditional(cjk), "simplified vocabulary");
+    assertTrue(FontLibrary.bundled().faces().get(1).uncovered(cjk).isEmpty());
+  }
+
+  @Test
+  void rejectsBadOptions() {
+    assertThrows(IllegalArgumentException.class, () -> SyntheticAnyWord.Script.parseList("latin,elvish"));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Options(16, 1, ALL));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Options(128, 1, List.of()));
+    assertEquals(List.of(SyntheticAnyWord.Script.CHINESE, SyntheticAnyWord.Script.LATIN), SyntheticAnyWord.Script.parseList("zh, Latin ,cjk"));
+  }
+}
