@@ -113,11 +113,11 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   /** An array of the scope from host values. */
   public NDArray create(float[] values, long... shape) {
-    return scope.create(values, new Shape(shape));
+    return HostArrays.floats(scope, values, shape);
   }
 
   public NDArray createLongs(long[] values, long... shape) {
-    return scope.create(values, new Shape(shape));
+    return HostArrays.longs(scope, values, shape);
   }
 
   // ---------------------------------------------------------------- parameters and constants
@@ -130,7 +130,12 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray constant(float[] values, long... shape) {
-    return scope.create(values, new Shape(shape));
+    return HostArrays.floats(scope, values, shape);
+  }
+
+  @Override
+  public NDArray scalar(float value) {
+    return HostArrays.scalar(scope, value);
   }
 
   @Override
@@ -167,7 +172,7 @@ public final class DjlOps implements TensorOps<NDArray> {
     NDArray mean = own(g.mean(new int[] {2}, true));
     NDArray centered = own(g.sub(mean));
     NDArray var = own(own(centered.square()).mean(new int[] {2}, true)); // biased, as torch.group_norm
-    NDArray normed = own(centered.div(own(own(var.add(eps)).sqrt())));
+    NDArray normed = own(centered.div(own(own(var.add(scalar(eps))).sqrt())));
     long[] affine = new long[s.length];
     Arrays.fill(affine, 1);
     affine[1] = s[1];
@@ -237,7 +242,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray scale(NDArray x, float s) {
-    return own(x.mul(s));
+    return own(x.mul(scalar(s))); // not x.mul(float): see HostArrays
   }
 
   @Override
@@ -304,7 +309,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray hardSigmoid(NDArray x) {
-    return own(own(own(x.add(3f)).clip(0f, 6f)).div(6f));
+    return own(own(own(x.add(scalar(3f))).clip(0f, 6f)).div(scalar(6f)));
   }
 
   // ---------------------------------------------------------------- shape

@@ -107,7 +107,7 @@ public final class ParameterStore implements AutoCloseable {
       throw new IllegalArgumentException("weight " + key + ": expected " + numel + " values for shape " + Arrays.toString(shape)
           + ", found " + values.length);
     }
-    NDArray a = manager.create(values, new Shape(shape));
+    NDArray a = HostArrays.floats(manager, values, shape);
     if (train) a.setRequiresGradient(true);
     params.put(key, a);
     trainable.put(key, train);

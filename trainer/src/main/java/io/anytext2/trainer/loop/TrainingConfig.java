@@ -45,8 +45,8 @@ public record TrainingConfig(
    * @param json AnyWord-3M annotation files (TRAINING.md §1), in order
    * @param synthetic number of synthetic samples (used when no json is given)
    */
-  public record Data(List<Path> json, double percent, int synthetic, int size, double maskRatio, double fontHintProb,
-      double colorProb, int workers, int prefetch) {}
+  public record Data(List<Path> json, double percent, int synthetic, String syntheticScripts, int size, double maskRatio,
+      double fontHintProb, double colorProb, int workers, int prefetch) {}
 
   public record Train(long seed, int batchSize, int accumulate, int epochs, AdamW.Settings optimizer) {}
 
@@ -82,7 +82,7 @@ public record TrainingConfig(
     Section r = new Section("", root, Set.of("model", "data", "train", "loss", "log", "checkpoint"));
     Section m = r.section("model", Set.of("config", "init", "ocr_dictionary", "sd_locked", "unlock_qkv", "ocr_conv1_channels",
         "ocr_classes"));
-    Section d = r.section("data", Set.of("json", "percent", "synthetic", "size", "mask_ratio", "font_hint_prob", "color_prob",
+    Section d = r.section("data", Set.of("json", "percent", "synthetic", "synthetic_scripts", "size", "mask_ratio", "font_hint_prob", "color_prob",
         "workers", "prefetch"));
     Section t = r.section("train", Set.of("seed", "batch_size", "accumulate_grad_batches", "epochs", "learning_rate", "beta1",
         "beta2", "eps", "weight_decay"));
@@ -98,7 +98,8 @@ public record TrainingConfig(
         OcrConfig.fromShapes(m.integer("ocr_conv1_channels", OcrConfig.official().firstConvChannels()), classes));
     List<Path> json = new ArrayList<>();
     for (String p : d.strings("json")) json.add(dir.resolve(p).normalize());
-    Data data = new Data(json, d.number("percent", 1.0), d.integer("synthetic", 0), d.integer("size", 512),
+    Data data = new Data(json, d.number("percent", 1.0), d.integer("synthetic", 0), d.string("synthetic_scripts", "latin"),
+        d.integer("size", 512),
         d.number("mask_ratio", 0.0), d.number("font_hint_prob", 0.8), d.number("color_prob", 1.0), d.integer("workers", 2),
         d.integer("prefetch", 2));
     if (json.isEmpty() && data.synthetic() <= 0) {
@@ -111,6 +112,11 @@ public record TrainingConfig(
     LossSettings loss = new LossSettings((float) l.number("loss_alpha", 0), (float) l.number("loss_beta", 0),
         (float) l.number("latin_weight", 1), l.bool("with_step_weight", true));
     Log log = new Log(g.integer("image_every", 1000), positive(g, "image_steps", 50), (float) g.number("image_cfg", 9.0));
+    try {
+      io.anytext2.sdk.sched.DdimScheduler.sd15(log.imageSteps(), 0); // the sampler's own check of the step count
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("training config: log.image_steps: " + e.getMessage(), e);
+    }
     Checkpoints ck = new Checkpoints(c.integer("top_k", 3), c.integer("every_steps", 0));
     return new TrainingConfig(file, text, model, data, train, loss, log, ck);
   }

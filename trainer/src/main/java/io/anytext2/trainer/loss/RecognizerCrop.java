@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.anytext2.sdk.prep.CropRectifier;
+import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.sdk.prep.Mask;
 import io.anytext2.sdk.prep.RecognizerInput;
 import java.util.List;
@@ -130,17 +131,18 @@ public final class RecognizerCrop {
     try (NDManager tmp = scope.newSubManager()) {
       NDArray flat = image.reshape(c, (long) imageHeight * imageWidth);
       flat.attach(tmp);
-      NDArray taps = flat.get(new NDIndex(":, {}", tmp.create(tapIndex)));
+      NDArray taps = flat.get(new NDIndex(":, {}", HostArrays.longs(tmp, tapIndex, tapIndex.length)));
       taps.attach(tmp);
-      NDArray weighted = taps.mul(tmp.create(tapWeight));
+      NDArray weighted = taps.mul(HostArrays.floats(tmp, tapWeight, tapWeight.length));
       weighted.attach(tmp);
       NDArray crop = weighted.reshape(c, (long) cropH * cropW, 4).sum(new int[] {2}).reshape(c, cropH, cropW);
       crop.attach(tmp);
-      NDArray rows = tmp.create(resizeRows, new Shape(H, cropH)).matMul(crop); // [c, 48, cropW]
+      NDArray rows = HostArrays.floats(tmp, resizeRows, H, cropH).matMul(crop); // [c, 48, cropW]
       rows.attach(tmp);
-      NDArray resized = rows.matMul(tmp.create(resizeColsT, new Shape(cropW, rw))); // [c, 48, rw]
+      NDArray resized = rows.matMul(HostArrays.floats(tmp, resizeColsT, cropW, rw)); // [c, 48, rw]
       resized.attach(tmp);
-      NDArray normalized = resized.div(255f).sub(0.5f).div(0.5f);
+      // (v / 255 − 0.5) / 0.5 with PyTorch-owned scalars (see HostArrays)
+      NDArray normalized = resized.div(HostArrays.scalar(tmp, 255f)).sub(HostArrays.scalar(tmp, 0.5f)).div(HostArrays.scalar(tmp, 0.5f));
       normalized.attach(tmp);
       NDArray out = rw < W ? normalized.concat(tmp.zeros(new Shape(c, H, W - rw)), 2) : normalized;
       out.attach(scope);
