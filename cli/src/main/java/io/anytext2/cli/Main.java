@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ParityCommand.class,
       RandomCheckpointCommand.class,
       SynthCommand.class,
+      TrainCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class,
     })

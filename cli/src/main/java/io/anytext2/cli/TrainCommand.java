@@ -1,0 +1,95 @@
+package io.anytext2.cli;
+
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.ckpt.Checkpoints;
+import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.trainer.loop.BatchSource;
+import io.anytext2.trainer.loop.DataSetup;
+import io.anytext2.trainer.loop.Trainer;
+import io.anytext2.trainer.loop.TrainingConfig;
+import io.anytext2.trainer.model.InitialCheckpoint;
+import io.anytext2.trainer.model.ModelSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code anytext2 train}: the AnyText2 training recipe on DJL (PyTorch, CPU). */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train AnyText2 (WriteNet, AttnX, embedding manager) with the original recipe (TRAINING.md) on DJL/PyTorch.",
+      "The run folder gets checkpoints/ (epoch=E-step=S and last, safetensors in the official key layout, plus optimizer",
+      "state), image_log/train/, TensorBoard events, metrics.csv and loss.png."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  anytext2 train --config trainer/configs/tiny.yaml --out runs/tiny --max-steps 20",
+      "  anytext2 train --config trainer/configs/tiny.yaml --out runs/tiny --max-steps 40 --resume",
+      "  anytext2 train --config trainer/configs/anytext2_recipe.yaml --data AnyWord-3M/jsons --out runs/recipe \\",
+      "      --base models/v1-5-pruned.ckpt --ocr-weights models/ppv3_rec.pth"
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "training config YAML (trainer/configs/anytext2_recipe.yaml, tiny.yaml)")
+  Path config;
+
+  @Option(names = "--data", description = "AnyWord-3M annotation JSON file, or a folder of them (default: the config's data)")
+  Path data;
+
+  @Option(names = "--out", description = "run folder (default: runs/<config name>)")
+  Path out;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many optimizer steps in total (default: all epochs)")
+  long maxSteps;
+
+  @Option(names = "--resume", description = "continue from the run folder's last checkpoint (weights, optimizer, step, data position)")
+  boolean resume;
+
+  @Option(names = "--init", description = "initial AnyText2 checkpoint (TRAINING.md §4), overriding the config's model.init")
+  Path init;
+
+  @Option(names = "--base", description = "build the initial checkpoint from this SD1.5 checkpoint (TRAINING.md §4) into the run folder")
+  Path base;
+
+  @Option(names = "--ocr-weights", description = "with --base: PP-OCRv3 recognizer weights (ppv3_rec.pth) for both OCR copies")
+  Path ocrWeights;
+
+  @Override
+  public Integer call() throws Exception {
+    ConvertCommand.requireFile(config, "training config");
+    if (maxSteps < 0) throw new IllegalArgumentException("--max-steps must be >= 0, found " + maxSteps);
+    if (init != null && base != null) throw new IllegalArgumentException("give either --init or --base, not both");
+    if (ocrWeights != null && base == null) throw new IllegalArgumentException("--ocr-weights needs --base");
+    if (resume && (init != null || base != null)) throw new IllegalArgumentException("--resume continues from the run folder; drop --init/--base");
+    TrainingConfig cfg = TrainingConfig.read(config);
+    Path run = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+    Path initial = init;
+    if (base != null) initial = buildInitial(cfg, run);
+    BatchSource source = DataSetup.fromConfig(cfg, data, run);
+    Trainer.Result r = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true)).run();
+    System.out.printf("trained to step %d (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
+        r.globalStep(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
+    if (r.lastCheckpoint() != null) System.out.println("checkpoint: " + r.lastCheckpoint());
+    return 0;
+  }
+
+  /** TRAINING.md §4 into RUN/anytext2_sd15_scratch.safetensors. */
+  private Path buildInitial(TrainingConfig cfg, Path run) throws Exception {
+    ConvertCommand.requireFile(base, "SD1.5 checkpoint");
+    if (ocrWeights != null) ConvertCommand.requireFile(ocrWeights, "OCR weights");
+    Files.createDirectories(run);
+    Path file = run.resolve("anytext2_sd15_scratch.safetensors");
+    try (Checkpoint sd = Checkpoints.open(base); Checkpoint ocr = ocrWeights == null ? null : Checkpoints.open(ocrWeights)) {
+      OcrConfig ocrCfg = ocr != null && ocr.contains("backbone.conv1._conv.weight") && ocr.contains("head.fc.weight")
+          ? OcrConfig.fromShapes(ocr.info("backbone.conv1._conv.weight").dim(0), ocr.info("head.fc.weight").dim(0))
+          : cfg.model().randomOcr();
+      ModelSpec spec = ModelSpec.load(cfg.model().config(), ocrCfg);
+      InitialCheckpoint.Report report = new InitialCheckpoint(spec.config(), sd, ocr, cfg.train().seed()).save(file);
+      System.out.println("initial checkpoint " + file + ": " + report);
+    }
+    return file;
+  }
+}
