@@ -59,6 +59,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // the PyTorch natives ship in the pytorch-native-cpu jar: DJL never needs to download anything
+    if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
     ConvertCommand.requireFile(config, "training config");
     if (maxSteps < 0) throw new IllegalArgumentException("--max-steps must be >= 0, found " + maxSteps);
     if (init != null && base != null) throw new IllegalArgumentException("give either --init or --base, not both");

@@ -24,7 +24,6 @@ import io.anytext2.trainer.model.PreparedSample;
 import io.anytext2.trainer.model.TrainingBatch;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -312,9 +311,5 @@ public final class Trainer {
       optimizer.close();
       store.close();
     }
-  }
-
-  static boolean exists(Path p) {
-    return p != null && Files.exists(p);
   }
 }
