@@ -57,6 +57,15 @@ public interface TensorOps<T> {
   /** LayerNorm over the last axis, affine gamma/beta of shape [last]. */
   T layerNorm(T x, float eps, T gamma, T beta);
 
+  /**
+   * Dropout of the module at checkpoint path {@code key} with drop probability {@code rate}. Only
+   * a training backend applies it (to modules it trains in train mode); inference and export use
+   * this identity.
+   */
+  default T dropout(String key, T x, float rate) {
+    return x;
+  }
+
   /** BatchNorm2d in inference mode over axis 1 (running statistics), as PyTorch eval(). */
   T batchNorm(T x, float eps, T gamma, T beta, T runningMean, T runningVar);
 

@@ -30,17 +30,18 @@ import java.util.Set;
  * scope}, a per-step manager the caller closes; parameters stay in the store.
  *
  * <p>BatchNorm runs in inference mode (running statistics) except for parameters under a prefix
- * switched to training with {@link #trainBatchNorm}: there it uses batch statistics and updates
+ * switched to training with {@link #trainMode}: there it uses batch statistics and updates
  * the running statistics with momentum 0.1 in place, as PyTorch's {@code BatchNorm2d.train()} does
  * (TRAINING.md §3.3, P-5). The batch can be split into consecutive statistics groups
- * ({@link #batchNormGroups}) to reproduce the original's OCR batches of at most six crops.
+ * ({@link #batchNormGroups}) to reproduce the original's OCR batches of at most six crops. Dropout
+ * is active in the same modules only.
  */
 public final class DjlOps implements TensorOps<NDArray> {
   /** PyTorch BatchNorm momentum 0.1, in DJL's convention (DJL passes 1 − momentum to PyTorch). */
   private static final float DJL_BN_MOMENTUM = 0.9f;
 
   private final ParameterStore params;
-  private final Set<String> trainBatchNormPrefixes = new LinkedHashSet<>();
+  private final Set<String> trainPrefixes = new LinkedHashSet<>();
   private final Set<String> used = new LinkedHashSet<>();
   private NDManager scope;
   private int[] bnGroups;
@@ -88,10 +89,17 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
   }
 
-  /** BatchNorm layers whose parameters start with {@code prefix} use batch statistics ({@code on}) or running ones. */
-  public void trainBatchNorm(String prefix, boolean on) {
-    if (on) trainBatchNormPrefixes.add(prefix);
-    else trainBatchNormPrefixes.remove(prefix);
+  /**
+   * Modules under {@code prefix} run in train mode ({@code on}) — BatchNorm with batch statistics,
+   * dropout active — or in eval mode (running statistics, no dropout; the default).
+   */
+  public void trainMode(String prefix, boolean on) {
+    if (on) trainPrefixes.add(prefix);
+    else trainPrefixes.remove(prefix);
+  }
+
+  private boolean inTrainMode(String key) {
+    return key != null && trainPrefixes.stream().anyMatch(key::startsWith);
   }
 
   /**
@@ -189,8 +197,7 @@ public final class DjlOps implements TensorOps<NDArray> {
   @Override
   public NDArray batchNorm(NDArray x, float eps, NDArray gamma, NDArray beta, NDArray runningMean, NDArray runningVar) {
     String key = params.keyOf(gamma);
-    boolean train = key != null && trainBatchNormPrefixes.stream().anyMatch(key::startsWith);
-    if (!train) {
+    if (!inTrainMode(key)) {
       return own(BatchNorm.batchNorm(x, runningMean, runningVar, gamma, beta, -1, DJL_BN_MOMENTUM, eps, false).singletonOrThrow());
     }
     String counter = key.substring(0, key.length() - "weight".length()) + "num_batches_tracked";
@@ -205,6 +212,13 @@ public final class DjlOps implements TensorOps<NDArray> {
       from += size;
     }
     return parts.size() == 1 ? parts.get(0) : own(NDArrays.concat(new NDList(parts), 0));
+  }
+
+  /** Inverted dropout (PyTorch's, its global generator) in train-mode modules; identity elsewhere. */
+  @Override
+  public NDArray dropout(String key, NDArray x, float rate) {
+    if (!inTrainMode(key) || rate <= 0) return x;
+    return own(x.getNDArrayInternal().dropout(x, rate, true).singletonOrThrow());
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.pkg.CheckpointValidator;
@@ -207,6 +208,8 @@ public final class Trainer {
     try (NDManager scope = s.root.newSubManager()) {
       op.scope(scope);
       op.clearUsed();
+      // PyTorch's generator (dropout of the font recognizer) restarts from a per-micro-batch seed, so a resumed run draws the same masks
+      JniUtils.setSeed(cfg.train().seed() * 0x9E3779B97F4A7C15L + s.microBatch);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         AnyText2TrainingModel.Losses l = s.model.forward(op, batch, s.model.drawNoise(cfg.train().seed(), s.microBatch, batch));
         float total = l.total().getFloat();

@@ -130,11 +130,11 @@ public final class AnyText2TrainingModel {
    * collector and run backward on {@link Losses#total()}.
    */
   public Losses forward(DjlOps op, TrainingBatch b, StepNoise noise) {
-    op.trainBatchNorm(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode (P-5)
+    op.trainMode(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode: batch statistics, dropout 0.1 (P-5)
     try {
       return trainingForward(op, b, noise);
     } finally {
-      op.trainBatchNorm(FONT_PREDICTOR, false);
+      op.trainMode(FONT_PREDICTOR, false);
     }
   }
 

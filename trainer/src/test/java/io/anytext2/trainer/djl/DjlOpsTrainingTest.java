@@ -44,7 +44,7 @@ class DjlOpsTrainingTest {
         ParameterStore store = ParameterStore.create(root, shapes(c), values::get, k -> k.endsWith("weight") || k.endsWith("bias"), extras);
         NDManager m = root.newSubManager()) {
       DjlOps op = new DjlOps(store, m);
-      op.trainBatchNorm("embedding_manager.font_predictor.", true);
+      op.trainMode("embedding_manager.font_predictor.", true);
       op.batchNormGroups(new int[] {1, 3});
       NDArray y = op.batchNorm(op.create(x, n, c, 1, l), 1e-5f, op.weight(BN + "weight", c), op.weight(BN + "bias", c),
           op.weight(BN + "running_mean", c), op.weight(BN + "running_var", c));
@@ -79,11 +79,34 @@ class DjlOpsTrainingTest {
       }
       assertEquals(9, TensorCodec.decodeLongs(readExtra(store, BN + "num_batches_tracked"), DType.I64)[0]);
 
-      op.trainBatchNorm("embedding_manager.font_predictor.", false); // eval: running statistics, nothing updated
+      op.trainMode("embedding_manager.font_predictor.", false); // eval: running statistics, nothing updated
       float[] before = store.get(BN + "running_mean").toFloatArray();
       op.batchNorm(op.create(x, n, c, 1, l), 1e-5f, op.weight(BN + "weight", c), op.weight(BN + "bias", c),
           op.weight(BN + "running_mean", c), op.weight(BN + "running_var", c));
       assertArrayEquals(before, store.get(BN + "running_mean").toFloatArray());
+    }
+  }
+
+  @Test
+  void dropoutActsOnlyInTrainModeModules() {
+    try (NDManager root = NDManager.newBaseManager();
+        ParameterStore store = ParameterStore.create(root, Map.of(), k -> null, k -> false, Map.of());
+        NDManager m = root.newSubManager()) {
+      DjlOps op = new DjlOps(store, m);
+      float[] ones = new float[4000];
+      java.util.Arrays.fill(ones, 1f);
+      String key = "embedding_manager.font_predictor.neck.encoder.svtr_block.0.mlp.drop";
+      assertArrayEquals(ones, op.dropout(key, op.create(ones, 4000), 0.5f).toFloatArray(), "eval: identity");
+      op.trainMode("embedding_manager.font_predictor.", true);
+      assertArrayEquals(ones, op.dropout("text_predictor.neck.encoder.svtr_block.0.mlp.drop", op.create(ones, 4000), 0.5f).toFloatArray(),
+          "the glyph recognizer stays in eval mode");
+      float[] y = op.dropout(key, op.create(ones, 4000), 0.5f).toFloatArray();
+      long zeros = 0;
+      for (float v : y) {
+        assertTrue(v == 0f || v == 2f, "inverted dropout keeps 1/(1-p)-scaled values, found " + v);
+        if (v == 0f) zeros++;
+      }
+      assertTrue(zeros > 1800 && zeros < 2200, "about half dropped, found " + zeros);
     }
   }
 

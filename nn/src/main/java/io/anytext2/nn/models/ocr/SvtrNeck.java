@@ -19,6 +19,8 @@ final class SvtrNeck {
   private static final float FINAL_LN_EPS = 1e-6f;
   /** SVTR MLP hidden width = hidden × 2 (mlp_ratio 2.0). */
   private static final int MLP_RATIO = 2;
+  /** EncoderWithSVTR's drop_rate and attn_drop_rate (active only when a backend trains this module). */
+  private static final float DROP_RATE = 0.1f;
 
   static <T> T forward(TensorOps<T> op, OcrConfig cfg, String key, T x) {
     int in = cfg.scaled(1024);
@@ -43,7 +45,8 @@ final class SvtrNeck {
     int c = cfg.neckHidden();
     z = op.add(z, attention(op, cfg, key + "mixer.", Layers.layerNorm(op, key + "norm1", c, BLOCK_LN_EPS, z)));
     T m = Layers.linear(op, key + "mlp.fc1", c, c * MLP_RATIO, true, Layers.layerNorm(op, key + "norm2", c, BLOCK_LN_EPS, z));
-    m = Layers.linear(op, key + "mlp.fc2", c * MLP_RATIO, c, true, op.silu(m)); // Swish, not GELU (§6 item 5)
+    m = op.dropout(key + "mlp.drop", op.silu(m), DROP_RATE); // Swish, not GELU (§6 item 5)
+    m = op.dropout(key + "mlp.drop", Layers.linear(op, key + "mlp.fc2", c * MLP_RATIO, c, true, m), DROP_RATE);
     return op.add(z, m);
   }
 
@@ -57,10 +60,10 @@ final class SvtrNeck {
     T q = op.scale(part(op, qkv, 0, heads, headDim), (float) Math.pow(headDim, -0.5));
     T k = part(op, qkv, 1, heads, headDim);
     T v = part(op, qkv, 2, heads, headDim);
-    T attn = op.softmax(op.matmul(q, op.permute(k, 0, 1, 3, 2)), -1);
+    T attn = op.dropout(key + "attn_drop", op.softmax(op.matmul(q, op.permute(k, 0, 1, 3, 2)), -1), DROP_RATE);
     T out = op.permute(op.matmul(attn, v), 0, 2, 1, 3); // [N, L, heads, d]
     out = op.reshape(out, 0, 0, c);
-    return Layers.linear(op, key + "proj", c, c, true, out);
+    return op.dropout(key + "proj_drop", Layers.linear(op, key + "proj", c, c, true, out), DROP_RATE);
   }
 
   /** Part i (0 = q, 1 = k, 2 = v) of [N, 3, heads, L, d] → [N, heads, L, d], batch and length dynamic. */
