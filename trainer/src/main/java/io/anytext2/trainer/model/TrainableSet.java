@@ -8,8 +8,9 @@ import java.util.function.Predicate;
  * ({@code embedding_manager.*}) and every UNet parameter of an AttnX layer ({@code attn1x},
  * {@code attn2x}). Everything else — the rest of the UNet, the VAE, CLIP and the glyph recognizer
  * {@code text_predictor} — is frozen. The original's switches {@code sd_locked = False} (also
- * train the UNet decoder and output) and {@code unlockQKV = True} (also train every UNet
- * {@code attn2.to_q/k/v}) are available; the released recipe uses neither.
+ * train the UNet decoder and output) and {@code unlockQKV = True} (also train the UNet's
+ * {@code attn2.to_q/k/v}, in effect those of the middle and output blocks: the input blocks run
+ * without gradient) are available; the released recipe uses neither.
  */
 public record TrainableSet(boolean sdLocked, boolean unlockQkv) implements Predicate<String> {
   private static final String UNET = "model.diffusion_model.";
@@ -26,7 +27,8 @@ public record TrainableSet(boolean sdLocked, boolean unlockQkv) implements Predi
     if (!key.startsWith(UNET)) return false;
     if (key.contains(".attn1x.") || key.contains(".attn2x.")) return true;
     if (!sdLocked && (key.startsWith(UNET + "output_blocks.") || key.startsWith(UNET + "out."))) return true;
-    return unlockQkv && key.matches(".*\\.attn2\\.to_[qkv]\\.weight");
+    // the original runs the UNet input blocks under torch.no_grad(), so their attn2 never get a gradient
+    return unlockQkv && !key.startsWith(UNET + "input_blocks.") && key.matches(".*\\.attn2\\.to_[qkv]\\.weight");
   }
 
   static boolean isBuffer(String key) {

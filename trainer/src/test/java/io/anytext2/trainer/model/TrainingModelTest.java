@@ -68,7 +68,8 @@ class TrainingModelTest {
     assertFalse(t.test("first_stage_model.decoder.conv_in.weight"));
     assertFalse(t.test("cond_stage_model.transformer.text_model.final_layer_norm.weight"));
     assertTrue(new TrainableSet(false, true).test("model.diffusion_model.output_blocks.3.0.in_layers.0.weight"));
-    assertTrue(new TrainableSet(false, true).test("model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_q.weight"));
+    assertTrue(new TrainableSet(false, true).test("model.diffusion_model.output_blocks.4.1.transformer_blocks.0.attn2.to_q.weight"));
+    assertFalse(new TrainableSet(false, true).test("model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_q.weight"));
     // every AttnX tensor of the tiny model: 7 blocks × (attn1x, attn2x) × (q, k, v, out w, out b)
     long attnx = store.trainableKeys().stream().filter(k -> k.startsWith("model.diffusion_model.")).count();
     assertEquals(70, attnx);
