@@ -19,7 +19,10 @@ final class BenchMarkdown {
     row(s, "first request incl. session creation", r.get("first_request_incl_sessions_ms"), "ms");
     Map<String, Object> u = (Map<String, Object>) r.get("unet_call");
     if (u != null) {
-      for (Map.Entry<String, Object> e : u.entrySet()) row(s, "UNet call, " + e.getKey().replace("_ms", "").replace('_', ' '), e.getValue(), "ms");
+      for (Map.Entry<String, Object> e : u.entrySet()) {
+        boolean mb = e.getKey().endsWith("_mb");
+        row(s, "UNet call, " + e.getKey().replace("_ms", "").replace("_mb", "").replace('_', ' '), e.getValue(), mb ? "MB" : "ms");
+      }
     }
     row(s, "peak GPU memory, 1-image requests (nvidia-smi)", r.get("peak_gpu_mib_1_image"), "MiB");
     row(s, "peak GPU memory, all requests", r.get("peak_gpu_mib_all"), "MiB");

@@ -89,10 +89,13 @@ public final class EndToEnd {
         int latent = size / 8;
         GraphStage unet = p.stages().unet;
         Map<String, Object> unetCalls = new LinkedHashMap<>();
-        for (int b : new int[] {1, 2, 8}) {
+        for (String bs : a.getOrDefault("probe-batches", "1,2,8").split(",")) {
+          int b = Integer.parseInt(bs.trim());
           var in = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), b, latent, 7);
-          unetCalls.put("batch" + b + "_ms", UNetProbe.medianMs(unet, in, 3, 15, false));
-          unetCalls.put("batch" + b + "_pinned_ms", UNetProbe.medianMs(unet, in, 3, 15, true));
+          int n = b >= 8 ? 5 : 15;
+          unetCalls.put("batch" + b + "_input_mb", UNetProbe.bytes(in) / 1e6);
+          unetCalls.put("batch" + b + "_ms", UNetProbe.medianMs(unet, in, 2, n, false));
+          unetCalls.put("batch" + b + "_pinned_ms", UNetProbe.medianMs(unet, in, 2, n, true));
           log("UNet batch %d: %.2f ms per call, %.2f ms pinned", b, unetCalls.get("batch" + b + "_ms"),
               unetCalls.get("batch" + b + "_pinned_ms"));
         }

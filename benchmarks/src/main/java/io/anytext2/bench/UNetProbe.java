@@ -48,6 +48,11 @@ final class UNetProbe {
     throw new IllegalArgumentException("no benchmark size for dim '" + s + "'");
   }
 
+  /** Bytes of the float32 inputs (what crosses to the device per call). */
+  static long bytes(Map<String, Object> in) {
+    return in.values().stream().mapToLong(v -> 4 * ((FloatTensor) v).numel()).sum();
+  }
+
   /** Median milliseconds of {@code n} calls after {@code warmup}; fixed inputs pinned when {@code pin}. */
   static double medianMs(GraphStage stage, Map<String, Object> in, int warmup, int n, boolean pin) {
     Map<String, Object> perCall = new HashMap<>();

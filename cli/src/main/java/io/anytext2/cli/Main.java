@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "AnyText2 for Java: render legible, controllable text in generated and edited images.",
-    subcommands = {GenerateCommand.class, EditCommand.class, ConvertCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GenerateCommand.class, EditCommand.class, ConvertCommand.class, ParityCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -58,10 +58,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Value v
-          && name.equals(v.name)
-          && type == v.type
-          && Arrays.equals(shape, v.shape);
+      return o instanceof Value v && name.equals(v.name) && type == v.type && Arrays.equals(shape, v.shape);
     }
 
     @Override
@@ -103,10 +100,6 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     this.precision = precision;
     this.ct = precision.compute();
     this.casts = new TypeCasts(g, ct);
-  }
-
-  public Precision precision() {
-    return precision;
   }
 
   // ---------------------------------------------------------------- graph API
@@ -239,9 +232,9 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   @Override
   public Value linear(Value x, Value w, Value b) {
     x = casts.as(x, ct);
-    Value wc = casts.as(w, ct);
     b = casts.as(b, ct);
-    w = wc;
+    Value wc = casts.as(w, ct);
+    w = wc; // the lambda below needs an effectively final copy
     long[] xs = x.shape, ws = w.shape;
     if (xs.length < 1 || ws.length != 2 || !compatible(xs[xs.length - 1], ws[1])) {
       throw mismatch("linear: expected x[..., in] and weight [out, in]", xs, ws);

@@ -217,10 +217,12 @@ public final class Preprocessor {
   static FloatTensor maskedImage(RgbImage picture, Mask hint, int width, int height) {
     int plane = width * height;
     float[] out = new float[3 * plane];
+    byte[] hints = hint.data(); // data() and pixels() return copies: take them once, not once per pixel
+    byte[] pixels = picture == null ? null : picture.pixels();
     for (int i = 0; i < plane; i++) {
-      float h = hint.data()[i] != 0 ? 1f : 0f;
+      float h = hints[i] != 0 ? 1f : 0f;
       for (int c = 0; c < 3; c++) {
-        float e = picture == null ? 0f : (picture.pixels()[3 * i + c] & 0xff);
+        float e = pixels == null ? 0f : (pixels[3 * i + c] & 0xff);
         float v = e / 127.5f - 1f - h * 10f;
         out[c * plane + i] = Math.max(-1f, Math.min(1f, v));
       }
