@@ -3,7 +3,11 @@ package io.anytext2.cli;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.Checkpoints;
 import io.anytext2.exporter.pkg.ModelConfigLoader;
+import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.exporter.pkg.ModelPackageWriter;
+import io.anytext2.exporter.pkg.RandomCheckpoint;
+import io.anytext2.exporter.pkg.GeneratedCheckpoint;
+import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.config.AnyText2Config;
 import io.anytext2.nn.pkg.ModelManifest;
 import java.lang.management.ManagementFactory;
@@ -30,11 +34,27 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --out models/anytext2-onnx",
-      "  anytext2 convert --checkpoint tiny/model.ckpt --config tiny/tiny.yaml --ocr-dict tiny/en_dict.txt --out tiny-pkg"
+      "  anytext2 convert --checkpoint tiny/model.ckpt --config tiny/tiny.yaml --ocr-dict tiny/en_dict.txt --out tiny-pkg",
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --out models/anytext2-onnx-fp16",
+      "  anytext2 convert --random-init --seed 7 --fp16 --out /tmp/random-fp16   (seeded random weights, no file; for benchmarks)"
     })
 final class ConvertCommand implements Callable<Integer> {
-  @Option(names = "--checkpoint", required = true, description = "checkpoint file (.ckpt, .pth, .safetensors)")
+  @Option(names = "--checkpoint", description = "checkpoint file (.ckpt, .pth, .safetensors); or --random-init")
   Path checkpoint;
+
+  @Option(names = "--random-init", description = "no checkpoint: seeded random weights of the config (official key layout, "
+      + "the parity fixtures' initialisation recipe, official OCR sizes); for benchmarks and tests, never for images")
+  boolean randomInit;
+
+  @Option(names = "--seed", defaultValue = "0", description = "seed of --random-init (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--fp16", description = "half-precision package: weights and compute in float16 for the text encoder, "
+      + "ControlNet, UNet and VAE, float32 inputs/outputs, plus a float32 VAE decoder as fallback")
+  boolean fp16;
+
+  @Option(names = "--fp32-norms", description = "with --fp16: run GroupNorm/LayerNorm and softmax in float32 (slower; for comparison)")
+  boolean fp32Norms;
 
   @Option(names = "--config", description = "models_yaml config (default: the bundled official anytext2_sd15.yaml)")
   Path config;
@@ -53,7 +73,11 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    requireFile(checkpoint, "checkpoint");
+    if (randomInit == (checkpoint != null)) {
+      throw new IllegalArgumentException("expected exactly one of --checkpoint FILE and --random-init");
+    }
+    if (fp32Norms && !fp16) throw new IllegalArgumentException("--fp32-norms needs --fp16");
+    if (checkpoint != null) requireFile(checkpoint, "checkpoint");
     if (config != null) requireFile(config, "config");
     if (ocrDict != null) requireFile(ocrDict, "OCR dictionary");
     if (Files.exists(out) && !overwrite) {
@@ -70,16 +94,20 @@ final class ConvertCommand implements Callable<Integer> {
 
   private int convert() throws Exception {
     long t0 = System.nanoTime();
-    try (Checkpoint ckpt = Checkpoints.open(checkpoint)) {
-      Path clipDir = tokenizer != null ? tokenizer : ModelConfigLoader.clipFolder(config, ModelConfigLoader.readYaml(config));
-      AnyText2Config cfg = ModelConfigLoader.load(config, clipDir, ckpt);
+    Path clipDir = tokenizer != null ? tokenizer : ModelConfigLoader.clipFolder(config, ModelConfigLoader.readYaml(config));
+    AnyText2Config randomCfg = randomInit ? ModelConfigLoader.loadWithOcr(config, clipDir, OcrConfig.official()) : null;
+    Precision precision = !fp16 ? Precision.FP32 : fp32Norms ? Precision.FP16_FP32_NORMS : Precision.FP16;
+    String source = randomInit ? "random-init(seed=" + seed + ")" : checkpoint.getFileName().toString();
+    try (Checkpoint ckpt = randomInit ? new GeneratedCheckpoint(new RandomCheckpoint(randomCfg, seed)) : Checkpoints.open(checkpoint)) {
+      AnyText2Config cfg = randomInit ? randomCfg : ModelConfigLoader.load(config, clipDir, ckpt);
       ModelManifest m;
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("convert").setStyle(ProgressBarStyle.ASCII)
           .setInitialMax(1).setUnit(" MB", 1 << 20).showSpeed().continuousUpdate().build()) {
         bar.maxHint(totalBytes(ckpt));
         m = ModelPackageWriter.write(
-            new ModelPackageWriter.Request(ckpt, checkpoint.getFileName().toString(), cfg,
-                config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite),
+            new ModelPackageWriter.Request(ckpt, source, cfg,
+                config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
+                precision),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {
@@ -93,7 +121,7 @@ final class ConvertCommand implements Callable<Integer> {
             });
         bar.stepTo(bar.getMax());
       }
-      System.out.printf("wrote %s: %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.graphs().size(),
+      System.out.printf("wrote %s (%s): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(), m.graphs().size(),
           m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

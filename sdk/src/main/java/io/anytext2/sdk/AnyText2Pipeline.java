@@ -6,6 +6,7 @@ import io.anytext2.sdk.pipeline.EditBlend;
 import io.anytext2.sdk.pipeline.ModelStages;
 import io.anytext2.sdk.pipeline.PackageTokenizer;
 import io.anytext2.sdk.pipeline.Preprocessor;
+import io.anytext2.sdk.pipeline.SamplerOptions;
 import io.anytext2.sdk.pipeline.SeededNoise;
 import io.anytext2.sdk.pipeline.StepListener;
 import io.anytext2.sdk.pipeline.TextConditioner;
@@ -50,18 +51,29 @@ public final class AnyText2Pipeline implements AutoCloseable {
 
   /** Opens the package in {@code modelDir}; fails with a {@code ModelLoadException} naming what is wrong. */
   public static AnyText2Pipeline open(Path modelDir, RuntimeOptions options) {
+    return open(modelDir, options, SamplerOptions.DEFAULT);
+  }
+
+  /** Opens with explicit UNet call options (benchmarks compare them; results agree up to rounding). */
+  public static AnyText2Pipeline open(Path modelDir, RuntimeOptions options, SamplerOptions sampler) {
     ModelPackage pkg = ModelPackage.open(modelDir);
     var tokenizer = PackageTokenizer.load(pkg);
     ModelManifest m = pkg.manifest();
     ModelStages stages = ModelStages.open(pkg, options);
     TextConditioner text = new TextConditioner(stages.textEncoder, tokenizer, m.tokenizer().placeholderId(),
         m.config().clip().hiddenSize(), m.tokenizer().maxLength());
-    DiffusionRunner runner = new DiffusionRunner(stages, text, m.scheduler().scaleFactor(), m.scheduler().alphasCumprod());
+    DiffusionRunner runner =
+        new DiffusionRunner(stages, text, m.scheduler().scaleFactor(), m.scheduler().alphasCumprod(), sampler);
     return new AnyText2Pipeline(pkg, stages, runner, new Preprocessor(FontLibrary.bundled(), m.config().vae().downFactor()));
   }
 
   public ModelManifest manifest() {
     return pkg.manifest();
+  }
+
+  /** The graph sessions (benchmarks time single graph calls through them). */
+  public ModelStages stages() {
+    return stages;
   }
 
   /** Where the graphs run after provider fallback ("CPU", "CUDA device 0", …). */

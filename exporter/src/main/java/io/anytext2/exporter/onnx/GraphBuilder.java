@@ -130,23 +130,28 @@ final class GraphBuilder implements AutoCloseable {
 
   // ---------------------------------------------------------------- initializers and constants
 
-  /** A float initializer under a claimed name, placed by the storage policy. */
-  void weight(String name, long[] dims, float[] values) {
-    initializers.addFloats(name, dims, values, true);
+  /** A float initializer (stored as {@code type}) under a claimed name, placed by the storage policy. */
+  void weight(String name, ElemType type, long[] dims, float[] values) {
+    initializers.addFloats(name, type, dims, values, true);
   }
 
-  /** A float constant; small ones are stored inline once per distinct content. */
+  /** A float32 constant; small ones are stored inline once per distinct content. */
   String floatConstant(float[] values, long[] dims) {
+    return floatConstant(values, dims, ElemType.FLOAT);
+  }
+
+  /** A FLOAT or FLOAT16 constant; small ones are stored inline once per distinct content and type. */
+  String floatConstant(float[] values, long[] dims, ElemType type) {
     if (values.length > SMALL_CONSTANT) {
       String name = fresh("/Constant");
-      initializers.addFloats(name, dims, values, true);
+      initializers.addFloats(name, type, dims, values, true);
       return name;
     }
-    String key = "f" + Arrays.toString(dims) + Arrays.toString(values);
+    String key = type + Arrays.toString(dims) + Arrays.toString(values);
     String name = sharedConstants.get(key);
     if (name == null) {
       name = fresh("/Constant");
-      initializers.addFloats(name, dims, values.clone(), false);
+      initializers.addFloats(name, type, dims, values.clone(), false);
       sharedConstants.put(key, name);
     }
     return name;

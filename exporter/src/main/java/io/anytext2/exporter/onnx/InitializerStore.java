@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.anytext2.exporter.ckpt.TensorCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -65,13 +66,16 @@ final class InitializerStore implements AutoCloseable {
   }
 
   /**
-   * Adds a float32 tensor. {@code followsPolicy} is false for small structural constants, which
-   * stay inline whatever the placement.
+   * Adds a floating-point tensor stored as {@code type} (FLOAT, or FLOAT16 rounded to nearest even).
+   * {@code followsPolicy} is false for small structural constants, which stay inline whatever the
+   * placement.
    */
-  void addFloats(String name, long[] dims, float[] values, boolean followsPolicy) {
+  void addFloats(String name, ElemType type, long[] dims, float[] values, boolean followsPolicy) {
     checkOpen();
-    Entry e = new Entry(name, ElemType.FLOAT, dims, followsPolicy);
-    long bytes = 4L * values.length;
+    if (!type.isFloating())
+      throw new IllegalArgumentException("initializer " + name + ": expected FLOAT or FLOAT16, found " + type);
+    Entry e = new Entry(name, type, dims, followsPolicy);
+    long bytes = (long) type.bytes() * values.length;
     if (followsPolicy) {
       policyBytes += bytes;
       if (storage.placement() == WeightStorage.Placement.AUTO
@@ -83,11 +87,11 @@ final class InitializerStore implements AutoCloseable {
     if (followsPolicy && writingExternal) {
       e.offset = alignedEnd();
       e.length = bytes;
-      writeFloats(values, e.offset);
+      writeFloats(values, type, e.offset);
       position = e.offset + bytes;
     } else {
       ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-      buf.asFloatBuffer().put(values);
+      encode(values, 0, values.length, type, buf);
       keepInline(e, buf.array());
     }
     entries.add(e);
@@ -191,20 +195,31 @@ final class InitializerStore implements AutoCloseable {
     return (position + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
   }
 
-  private void writeFloats(float[] values, long offset) {
+  private void writeFloats(float[] values, ElemType type, long offset) {
+    int size = type.bytes();
     ByteBuffer buf =
-        ByteBuffer.allocate(Math.min(CHUNK_BYTES, 4 * Math.max(1, values.length)))
+        ByteBuffer.allocate(Math.min(CHUNK_BYTES, size * Math.max(1, values.length)))
             .order(ByteOrder.LITTLE_ENDIAN);
-    int perChunk = buf.capacity() / 4;
+    int perChunk = buf.capacity() / size;
     long at = offset;
     for (int from = 0; from < values.length; from += perChunk) {
       int n = Math.min(perChunk, values.length - from);
       buf.clear();
-      buf.asFloatBuffer().put(values, from, n);
-      buf.limit(4 * n);
+      encode(values, from, n, type, buf);
+      buf.flip();
       write(buf, at);
-      at += 4L * n;
+      at += (long) size * n;
     }
+  }
+
+  /** Puts {@code values[from, from + n)} into {@code buf} at its position as {@code type}. */
+  private static void encode(float[] values, int from, int n, ElemType type, ByteBuffer buf) {
+    if (type == ElemType.FLOAT) {
+      buf.asFloatBuffer().put(values, from, n);
+      buf.position(buf.position() + 4 * n);
+      return;
+    }
+    for (int i = from; i < from + n; i++) buf.putShort(TensorCodec.floatToHalf(values[i]));
   }
 
   private void write(ByteBuffer buf, long offset) {

@@ -6,6 +6,11 @@ import static io.anytext2.exporter.onnx.StaticShapes.DYNAMIC;
 import static io.anytext2.exporter.onnx.StaticShapes.bad;
 import static io.anytext2.exporter.onnx.StaticShapes.compatible;
 import static io.anytext2.exporter.onnx.StaticShapes.mismatch;
+import static io.anytext2.exporter.onnx.ValueChecks.checkBias;
+import static io.anytext2.exporter.onnx.ValueChecks.checkPerChannel;
+import static io.anytext2.exporter.onnx.ValueChecks.reducedShape;
+import static io.anytext2.exporter.onnx.ValueChecks.requireFloat;
+import static io.anytext2.exporter.onnx.ValueChecks.toLongs;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import io.anytext2.nn.ops.TensorOps;
@@ -20,7 +25,8 @@ import java.util.Map;
  * The ONNX backend of {@link TensorOps}: every call appends nodes to one graph (ai.onnx opset
  * {@value Opset#VERSION}) whose numbers match PyTorch float32 when run in ONNX Runtime. Weights
  * become initializers named by their checkpoint key, written out as they are loaded (see {@link
- * WeightStorage}).
+ * WeightStorage}). A {@link Precision} of FLOAT16 builds the same network in half precision, with
+ * float32 graph inputs and outputs.
  *
  * <pre>{@code
  * try (OnnxOps op = new OnnxOps("vae_decoder", weights)) {
@@ -52,10 +58,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Value v
-          && name.equals(v.name)
-          && type == v.type
-          && Arrays.equals(shape, v.shape);
+      return o instanceof Value v && name.equals(v.name) && type == v.type && Arrays.equals(shape, v.shape);
     }
 
     @Override
@@ -74,18 +77,29 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private final Map<String, Value> weights = new HashMap<>();
   private final Map<String, String> derived = new HashMap<>();
   private final LayoutOps layout;
+  private final Precision precision;
+  private final ElemType ct;
+  private final TypeCasts casts;
 
-  /** A graph whose weights are placed by {@link WeightStorage#auto()}. */
+  /** A float32 graph whose weights are placed by {@link WeightStorage#auto()}. */
   public OnnxOps(String graphName, WeightSource source) {
     this(graphName, source, WeightStorage.auto());
   }
 
+  /** A float32 graph. */
   public OnnxOps(String graphName, WeightSource source, WeightStorage storage) {
-    if (source == null || storage == null)
-      throw new IllegalArgumentException("expected a weight source and storage, found null");
+    this(graphName, source, storage, Precision.FP32);
+  }
+
+  public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision) {
+    if (source == null || storage == null || precision == null)
+      throw new IllegalArgumentException("expected a weight source, storage and precision, found null");
     this.g = new GraphBuilder(graphName, storage);
     this.source = source;
     this.layout = new LayoutOps(g);
+    this.precision = precision;
+    this.ct = precision.compute();
+    this.casts = new TypeCasts(g, ct);
   }
 
   // ---------------------------------------------------------------- graph API
@@ -109,11 +123,12 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     return new Value(name, type, shape);
   }
 
-  /** Declares {@code v} a graph output named {@code name}. */
+  /** Declares {@code v} a graph output named {@code name}; float outputs are float32. */
   public void output(String name, Value v) {
     g.claim(name);
-    g.identity(v.name(), name);
-    g.output(name, v.type(), v.shape);
+    Value out = v.type.isFloating() ? casts.as(v, ElemType.FLOAT) : v;
+    g.identity(out.name(), name);
+    g.output(name, out.type(), out.shape);
   }
 
   /** Writes the model (and {@code <file name>.data} when weights are external); ends building. */
@@ -156,8 +171,8 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
           "weight %s: expected %d values for %s, found %s",
           key, n, Arrays.toString(shape), values == null ? "null" : values.length);
     }
-    g.weight(key, shape, values);
-    Value v = new Value(key, ElemType.FLOAT, shape);
+    g.weight(key, ct, shape, values);
+    Value v = new Value(key, ct, shape);
     weights.put(key, v);
     return v;
   }
@@ -169,7 +184,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
           "constant: expected %d values for %s, found %d",
           StaticShapes.numel(shape), Arrays.toString(shape), values.length);
     }
-    return new Value(g.floatConstant(values, shape), ElemType.FLOAT, shape);
+    return casts.constant(values, shape);
   }
 
   @Override
@@ -181,6 +196,9 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value conv2d(Value x, Value w, Value b, int strideH, int strideW, int[] pads, int groups) {
+    x = casts.as(x, ct);
+    w = casts.as(w, ct);
+    b = casts.as(b, ct);
     long[] xs = x.shape, ws = w.shape;
     if (xs.length != 4 || ws.length != 4)
       throw mismatch("conv2d: expected rank-4 input and weight", xs, ws);
@@ -208,11 +226,15 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
             attr("group", groups));
     long h = StaticShapes.window(xs[2], pads[0] + pads[2], ws[2], strideH);
     long wd = StaticShapes.window(xs[3], pads[1] + pads[3], ws[3], strideW);
-    return new Value(y, ElemType.FLOAT, new long[] {xs[0], ws[0], h, wd});
+    return new Value(y, ct, new long[] {xs[0], ws[0], h, wd});
   }
 
   @Override
   public Value linear(Value x, Value w, Value b) {
+    x = casts.as(x, ct);
+    b = casts.as(b, ct);
+    Value wc = casts.as(w, ct);
+    w = wc; // the lambda below needs an effectively final copy
     long[] xs = x.shape, ws = w.shape;
     if (xs.length < 1 || ws.length != 2 || !compatible(xs[xs.length - 1], ws[1])) {
       throw mismatch("linear: expected x[..., in] and weight [out, in]", xs, ws);
@@ -223,17 +245,17 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     String scope = scopeOf(w);
     if (xs.length == 2) {
       List<String> in = b == null ? List.of(x.name, w.name) : List.of(x.name, w.name, b.name);
-      return new Value(g.node("Gemm", scope, in, attr("transB", 1L)), ElemType.FLOAT, out);
+      return new Value(g.node("Gemm", scope, in, attr("transB", 1L)), ct, out);
     }
     // MatMul against wᵀ: the Transpose of an initializer is folded by ORT at load time, and the
     // initializer itself stays the checkpoint tensor.
     String wt =
         derived.computeIfAbsent(
             "T:" + w.name,
-            k -> g.node("Transpose", scope, List.of(w.name), attrInts("perm", 1, 0)));
+            k -> g.node("Transpose", scope, List.of(wc.name), attrInts("perm", 1, 0)));
     String y = g.node("MatMul", scope, List.of(x.name, wt));
     if (b != null) y = g.node("Add", scope, List.of(y, b.name));
-    return new Value(y, ElemType.FLOAT, out);
+    return new Value(y, ct, out);
   }
 
   /**
@@ -242,6 +264,8 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
    */
   @Override
   public Value groupNorm(Value x, int groups, float eps, Value gamma, Value beta) {
+    ElemType nt = precision.norms();
+    x = casts.as(x, nt);
     long[] xs = x.shape;
     if (xs.length < 3 || xs[1] < 0 || groups < 1 || xs[1] % groups != 0) {
       throw bad(
@@ -259,28 +283,31 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
             scope,
             List.of(
                 grouped,
-                g.floatConstant(ones, new long[] {groups}),
-                g.floatConstant(new float[groups], new long[] {groups})),
+                g.floatConstant(ones, new long[] {groups}, nt),
+                g.floatConstant(new float[groups], new long[] {groups}, nt)),
             attr("epsilon", eps));
     String back = g.node("Reshape", scope, List.of(normed, shapeOf(x, scope)));
-    String scaled = g.node("Mul", scope, List.of(back, perChannel(gamma, xs.length, scope)));
+    String scaled =
+        g.node("Mul", scope, List.of(back, perChannel(casts.as(gamma, nt), xs.length, scope)));
     return new Value(
-        g.node("Add", scope, List.of(scaled, perChannel(beta, xs.length, scope))),
-        ElemType.FLOAT,
+        g.node("Add", scope, List.of(scaled, perChannel(casts.as(beta, nt), xs.length, scope))),
+        nt,
         xs);
   }
 
   @Override
   public Value layerNorm(Value x, float eps, Value gamma, Value beta) {
     checkPerChannel("layerNorm", x.shape[x.rank() - 1], gamma, beta);
+    ElemType nt = precision.norms();
+    x = casts.as(x, nt);
     String y =
         g.node(
             "LayerNormalization",
             scopeOf(gamma),
-            List.of(x.name, gamma.name, beta.name),
+            List.of(x.name, casts.as(gamma, nt).name, casts.as(beta, nt).name),
             attr("axis", -1L),
             attr("epsilon", eps));
-    return new Value(y, ElemType.FLOAT, x.shape);
+    return new Value(y, nt, x.shape);
   }
 
   @Override
@@ -291,18 +318,16 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
           "batchNorm: expected [N, C, ...], found " + Arrays.toString(x.shape));
     checkPerChannel("batchNorm", x.shape[1], gamma, beta);
     checkPerChannel("batchNorm statistics", x.shape[1], runningMean, runningVar);
-    String y =
-        g.node(
-            "BatchNormalization",
-            scopeOf(gamma),
-            List.of(x.name, gamma.name, beta.name, runningMean.name, runningVar.name),
-            attr("epsilon", eps));
-    return new Value(y, ElemType.FLOAT, x.shape);
+    ElemType nt = precision.norms();
+    List<String> in = new java.util.ArrayList<>();
+    for (Value v : List.of(x, gamma, beta, runningMean, runningVar)) in.add(casts.as(v, nt).name);
+    String y = g.node("BatchNormalization", scopeOf(gamma), in, attr("epsilon", eps));
+    return new Value(y, nt, x.shape);
   }
 
   @Override
   public Value embedding(Value table, Value ids) {
-    if (table.rank() != 2 || table.type != ElemType.FLOAT) {
+    if (table.rank() != 2 || !table.type.isFloating()) {
       throw new IllegalArgumentException(
           "embedding: expected a float [V, D] table, found " + table);
     }
@@ -314,7 +339,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     out[ids.rank()] = table.shape[1];
     return new Value(
         g.node("Gather", scopeOf(table), List.of(table.name, ids.name), attr("axis", 0L)),
-        ElemType.FLOAT,
+        table.type,
         out);
   }
 
@@ -343,42 +368,46 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   @Override
   public Value matmul(Value a, Value b) {
     requireFloat("matmul", a, b);
+    a = casts.as(a, ct);
+    b = casts.as(b, ct);
     return new Value(
         g.node("MatMul", "", List.of(a.name, b.name)),
-        ElemType.FLOAT,
+        ct,
         StaticShapes.matmul(a.shape, b.shape));
   }
 
   @Override
   public Value scale(Value x, float s) {
     requireFloat("scale", x);
-    return new Value(g.node("Mul", "", List.of(x.name, floatScalar(s))), ElemType.FLOAT, x.shape);
+    return new Value(
+        g.node("Mul", "", List.of(x.name, floatScalar(s, x.type))), x.type, x.shape);
   }
 
   @Override
   public Value softmax(Value x, int axis) {
     StaticShapes.axis(axis, x.rank(), "softmax");
-    return unary("Softmax", x, attr("axis", (long) axis));
+    requireFloat("softmax", x);
+    return unary("Softmax", casts.as(x, precision.softmax()), attr("axis", (long) axis));
   }
 
   @Override
   public Value exp(Value x) {
-    return unary("Exp", x);
+    return unary("Exp", float32(x));
   }
 
   @Override
   public Value sqrt(Value x) {
-    return unary("Sqrt", x);
+    return unary("Sqrt", float32(x));
   }
 
   @Override
   public Value cos(Value x) {
-    return unary("Cos", x);
+    return unary("Cos", float32(x));
   }
 
   @Override
   public Value sin(Value x) {
-    return unary("Sin", x);
+    return unary("Sin", float32(x));
   }
 
   @Override
@@ -387,14 +416,15 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
       throw new IllegalArgumentException("clip: expected min <= max, found " + min + " > " + max);
     requireFloat("clip", x);
     return new Value(
-        g.node("Clip", "", List.of(x.name, floatScalar(min), floatScalar(max))),
-        ElemType.FLOAT,
+        g.node("Clip", "", List.of(x.name, floatScalar(min, x.type), floatScalar(max, x.type))),
+        x.type,
         x.shape);
   }
 
   /** ReduceMean, opset 17 form: axes as an attribute. */
   @Override
   public Value meanKeepDims(Value x, int... axes) {
+    x = float32(x);
     long[] out = reducedShape("meanKeepDims", x, axes);
     String y =
         g.node(
@@ -409,6 +439,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   /** ReduceSum, opset 13+ form: axes as an input. */
   @Override
   public Value sumKeepDims(Value x, int... axes) {
+    x = float32(x);
     long[] out = reducedShape("sumKeepDims", x, axes);
     String y =
         g.node(
@@ -435,23 +466,26 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   @Override
   public Value geluErf(Value x) {
     requireFloat("geluErf", x);
+    ElemType t = x.type;
     String erf =
         g.node(
             "Erf",
             "",
-            List.of(g.node("Mul", "", List.of(x.name, floatScalar((float) Math.sqrt(0.5))))));
-    String onePlus = g.node("Add", "", List.of(erf, floatScalar(1f)));
-    String half = g.node("Mul", "", List.of(x.name, floatScalar(0.5f)));
-    return new Value(g.node("Mul", "", List.of(half, onePlus)), ElemType.FLOAT, x.shape);
+            List.of(g.node("Mul", "", List.of(x.name, floatScalar((float) Math.sqrt(0.5), t)))));
+    String onePlus = g.node("Add", "", List.of(erf, floatScalar(1f, t)));
+    String half = g.node("Mul", "", List.of(x.name, floatScalar(0.5f, t)));
+    return new Value(g.node("Mul", "", List.of(half, onePlus)), t, x.shape);
   }
 
   /** min(max(x + 3, 0), 6) / 6 exactly as PyTorch computes it (not ONNX HardSigmoid's x/6 + ½). */
   @Override
   public Value hardSigmoid(Value x) {
     requireFloat("hardSigmoid", x);
-    String shifted = g.node("Add", "", List.of(x.name, floatScalar(3f)));
-    String clipped = g.node("Clip", "", List.of(shifted, floatScalar(0f), floatScalar(6f)));
-    return new Value(g.node("Div", "", List.of(clipped, floatScalar(6f))), ElemType.FLOAT, x.shape);
+    ElemType t = x.type;
+    String shifted = g.node("Add", "", List.of(x.name, floatScalar(3f, t)));
+    String clipped =
+        g.node("Clip", "", List.of(shifted, floatScalar(0f, t), floatScalar(6f, t)));
+    return new Value(g.node("Div", "", List.of(clipped, floatScalar(6f, t))), t, x.shape);
   }
 
   // ---------------------------------------------------------------- shape (see LayoutOps)
@@ -478,7 +512,8 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value concat(int axis, List<Value> xs) {
-    return layout.concat(axis, xs);
+    ElemType t = casts.meet(xs);
+    return layout.concat(axis, xs.stream().map(x -> t.isFloating() ? casts.as(x, t) : x).toList());
   }
 
   @Override
@@ -503,7 +538,8 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value where(Value mask, Value a, Value b) {
-    return layout.where(mask, a, b);
+    ElemType t = casts.meet(List.of(a, b));
+    return layout.where(mask, casts.as(a, t), casts.as(b, t));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -514,6 +550,11 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   }
 
   private Value binary(String opType, Value a, Value b) {
+    if (a.type.isFloating() && b.type.isFloating()) {
+      ElemType t = casts.meet(List.of(a, b));
+      a = casts.as(a, t);
+      b = casts.as(b, t);
+    }
     if (a.type != b.type)
       throw new IllegalArgumentException(
           opType + ": expected equal element types, found " + a.type + " and " + b.type);
@@ -521,8 +562,14 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     return new Value(g.node(opType, "", List.of(a.name, b.name)), a.type, out);
   }
 
-  private String floatScalar(float s) {
-    return g.floatConstant(new float[] {s}, new long[0]);
+  private String floatScalar(float s, ElemType type) {
+    return g.floatConstant(new float[] {s}, new long[0], type);
+  }
+
+  /** {@code x} in float32 (ops that always run in float32, see {@link Precision}). */
+  private Value float32(Value x) {
+    requireFloat("float32", x);
+    return casts.as(x, ElemType.FLOAT);
   }
 
   /** Shape(x), or a constant when x is fully static. */
@@ -544,46 +591,9 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
         k -> g.node("Reshape", scope, List.of(v.name, g.int64Vector(dims))));
   }
 
-  private long[] reducedShape(String op, Value x, int[] axes) {
-    requireFloat(op, x);
-    if (axes.length == 0)
-      throw new IllegalArgumentException(op + ": expected at least one axis, found none");
-    long[] out = x.shape.clone();
-    for (int a : axes) out[StaticShapes.axis(a, x.rank(), op)] = 1;
-    return out;
-  }
-
   private static String scopeOf(Value w) {
     String n = w.name();
     if (n.endsWith(".weight")) return n.substring(0, n.length() - ".weight".length());
     return n.startsWith("/") ? "" : n;
-  }
-
-  private static void checkBias(String op, Value b, long out) {
-    if (b != null && (b.rank() != 1 || b.shape[0] != out)) {
-      throw new IllegalArgumentException(
-          op + ": expected bias [" + out + "], found " + Arrays.toString(b.shape));
-    }
-  }
-
-  private static void checkPerChannel(String op, long c, Value gamma, Value beta) {
-    for (Value v : List.of(gamma, beta)) {
-      if (v.rank() != 1 || !compatible(v.shape[0], c)) {
-        throw new IllegalArgumentException(op + ": expected [" + c + "] parameters, found " + v);
-      }
-    }
-  }
-
-  private static void requireFloat(String op, Value... xs) {
-    for (Value x : xs) {
-      if (x.type != ElemType.FLOAT)
-        throw new IllegalArgumentException(op + ": expected FLOAT, found " + x);
-    }
-  }
-
-  private static long[] toLongs(int[] xs) {
-    long[] out = new long[xs.length];
-    for (int i = 0; i < xs.length; i++) out[i] = xs[i];
-    return out;
   }
 }

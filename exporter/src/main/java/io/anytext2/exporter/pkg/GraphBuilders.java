@@ -2,6 +2,7 @@ package io.anytext2.exporter.pkg;
 
 import io.anytext2.exporter.onnx.ElemType;
 import io.anytext2.exporter.onnx.OnnxOps;
+import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.nn.config.AnyText2Config;
 import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.models.ControlNetModel;
@@ -100,6 +101,31 @@ public final class GraphBuilders {
         List.of(GraphNames.VAE_DEC_OUT),
         b -> vaeDecoder(b, cfg)));
     return defs;
+  }
+
+  /** The definition named {@code name} among {@code defs}. */
+  public static Def find(List<Def> defs, String name) {
+    return defs.stream().filter(d -> d.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("expected a graph named " + name + ", found none"));
+  }
+
+  /** The same graph under another name (e.g. the float32 fallback decoder of an fp16 package). */
+  public static Def renamed(Def def, String name) {
+    return new Def(name, def.inputs(), def.outputs(), def.body());
+  }
+
+  /**
+   * The precision graph {@code name} is built in when the package asks for {@code requested}. In a
+   * half-precision package, the embedding graph and the OCR recognizer stay float32: they run once
+   * per request on a few small lines (no speed to gain), and they pool masks and features with
+   * BatchNorm statistics that suit float32. {@link GraphNames#VAE_DECODER_FP32} is float32 by
+   * definition. Everything else (text encoder, ControlNet, UNet, VAE) follows the request.
+   */
+  public static Precision precisionOf(String name, Precision requested) {
+    if (name.equals(GraphNames.EMBEDDING) || name.equals(GraphNames.OCR) || name.equals(GraphNames.VAE_DECODER_FP32)) {
+      return Precision.FP32;
+    }
+    return requested;
   }
 
   /** Shapes [1, C, h, w] of the ControlNet maps for a 512-pixel-equivalent latent (channels and level matter). */

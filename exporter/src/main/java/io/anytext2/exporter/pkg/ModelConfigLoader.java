@@ -46,10 +46,15 @@ public final class ModelConfigLoader {
    * to the YAML file, and the official name maps to the built-in ViT-L/14 text config.
    */
   public static AnyText2Config load(Path yaml, Path clipDir, Checkpoint ckpt) {
+    return loadWithOcr(yaml, clipDir, ocrFromCheckpoint(ckpt));
+  }
+
+  /** The full configuration with a given recognizer (no checkpoint to read it from, e.g. random weights). */
+  public static AnyText2Config loadWithOcr(Path yaml, Path clipDir, OcrConfig ocr) {
     Map<String, Object> tree = readYaml(yaml);
     Path dir = clipDir != null ? clipDir : clipFolder(yaml, tree);
     ClipConfig clip = dir == null ? ClipConfig.vitL14() : readClipConfig(dir);
-    return AnyText2Config.fromYaml(tree, clip, ocrFromCheckpoint(ckpt));
+    return AnyText2Config.fromYaml(tree, clip, ocr);
   }
 
   /** The folder named by the YAML's CLIP version, when it is a local folder; null for the official name. */

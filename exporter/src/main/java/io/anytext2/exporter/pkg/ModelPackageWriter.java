@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.CheckpointException;
 import io.anytext2.exporter.onnx.OnnxOps;
+import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.exporter.onnx.WeightSource;
 import io.anytext2.exporter.onnx.WeightStorage;
 import io.anytext2.nn.config.AnyText2Config;
 import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,9 +42,20 @@ public final class ModelPackageWriter {
   /**
    * @param tokenizerDir folder with vocab.json + merges.txt, or null for the bundled CLIP vocabulary
    * @param ocrDictionary character list of the recognizer (optional; needed only for OCR decoding)
+   * @param precision FP32, or a half precision for an "fp16" package (see {@link GraphBuilders#precisionOf})
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
-      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite) {}
+      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision) {
+    public Request {
+      if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+    }
+
+    /** A float32 package. */
+    public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+        Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite) {
+      this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, Precision.FP32);
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -68,12 +81,14 @@ public final class ModelPackageWriter {
     try {
       PackageFiles.readableByAll(tmp);
       Map<String, ModelManifest.Graph> graphs = new LinkedHashMap<>();
-      List<GraphBuilders.Def> defs = GraphBuilders.all(r.config());
+      List<GraphBuilders.Def> defs = new ArrayList<>(GraphBuilders.all(r.config()));
       WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
+      if (r.precision().isHalf()) defs.add(GraphBuilders.renamed(GraphBuilders.find(defs, GraphNames.VAE_DECODER),
+          GraphNames.VAE_DECODER_FP32));
       for (int i = 0; i < defs.size(); i++) {
         GraphBuilders.Def def = defs.get(i);
         progress.graph(def.name(), i, defs.size());
-        graphs.put(def.name(), writeGraph(def, weights, tmp));
+        graphs.put(def.name(), writeGraph(def, weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision())));
       }
       TokenizerFiles.copy(r.tokenizerDir(), tmp);
       String dict = null;
@@ -83,7 +98,8 @@ public final class ModelPackageWriter {
         dict = "ocr/dictionary.txt";
       }
       OcrConfig ocr = r.config().ocr();
-      ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java", "fp32",
+      ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java",
+          r.precision().manifestName(),
           r.config(), scheduler(r.checkpoint(), r.config()), tok,
           new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
@@ -96,13 +112,14 @@ public final class ModelPackageWriter {
     }
   }
 
-  private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir) throws IOException {
+  private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir, Precision precision)
+      throws IOException {
     // A graph whose weights will pass the AUTO threshold goes external from the first weight; AUTO would
     // first keep up to the threshold (100 MB) inline on the heap and then move it out, for the same file.
     long weightBytes = 0;
     for (long[] shape : CheckpointValidator.weightsOf(def).values()) weightBytes += 4 * Arrays.stream(shape).reduce(1, Math::multiplyExact);
     WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
-    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir));
+    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision);
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
     for (GraphBuilders.In i : def.inputs()) {
@@ -146,6 +163,7 @@ public final class ModelPackageWriter {
   private static String dtype(io.anytext2.exporter.onnx.ElemType t) {
     return switch (t) {
       case FLOAT -> "float32";
+      case FLOAT16 -> "float16";
       case INT64 -> "int64";
       case INT32 -> "int32";
       case BOOL -> "bool";

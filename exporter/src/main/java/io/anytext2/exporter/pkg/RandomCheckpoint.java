@@ -132,7 +132,9 @@ public final class RandomCheckpoint implements TensorData {
     float[] v = new float[Math.toIntExact(info.numel())];
     Fill fill = Fill.of(info);
     long keySeed = keySeed(key);
-    for (int c = 0; c * (long) CHUNK < v.length; c++) fill.chunk(keySeed, c, v, c * CHUNK, Math.min(CHUNK, v.length - c * CHUNK));
+    int chunks = (int) ((v.length + (long) CHUNK - 1) / CHUNK);
+    IntStream.range(0, chunks).parallel()
+        .forEach(c -> fill.chunk(keySeed, c, v, c * CHUNK, Math.min(CHUNK, v.length - c * CHUNK)));
     return v;
   }
 

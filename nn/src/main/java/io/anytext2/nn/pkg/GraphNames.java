@@ -58,4 +58,10 @@ public final class GraphNames {
   public static final String VAE_DECODER = "vae_decoder";
   public static final String VAE_DEC_IN = "latent"; // [B,4,h,w]
   public static final String VAE_DEC_OUT = "image"; // [B,3,H,W], not clipped
+
+  /**
+   * The VAE decoder in float32, shipped in fp16 packages as the fallback when the half-precision
+   * decoder gives a non-finite or blank image (same inputs and outputs as {@link #VAE_DECODER}).
+   */
+  public static final String VAE_DECODER_FP32 = "vae_decoder_fp32";
 }

@@ -1,6 +1,7 @@
 package io.anytext2.sdk.pipeline;
 
 import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.runtime.GraphStage;
 import io.anytext2.sdk.prompt.Captions;
 import io.anytext2.sdk.sched.DdimScheduler;
 import io.anytext2.sdk.sched.DdimStep;
@@ -11,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model side of a request, in the order of MODEL.md §1.2: line embeddings, the four caption
@@ -19,16 +22,29 @@ import java.util.concurrent.CancellationException;
  * Thread-safe: it keeps no per-run state.
  */
 public final class DiffusionRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(DiffusionRunner.class);
   private final ModelStages stages;
   private final TextConditioner text;
   private final float scaleFactor;
   private final float[] alphasCumprod;
+  private final SamplerOptions sampler;
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod) {
+    this(stages, text, scaleFactor, alphasCumprod, SamplerOptions.DEFAULT);
+  }
+
+  public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
+      SamplerOptions sampler) {
     this.stages = stages;
     this.text = text;
     this.scaleFactor = scaleFactor;
     this.alphasCumprod = alphasCumprod.clone();
+    this.sampler = sampler;
+  }
+
+  /** The same runner with other UNet call options. */
+  public DiffusionRunner withSampler(SamplerOptions options) {
+    return new DiffusionRunner(stages, text, scaleFactor, alphasCumprod, options);
   }
 
   /**
@@ -66,6 +82,14 @@ public final class DiffusionRunner {
     DdimScheduler ddim = DdimScheduler.create(alphasCumprod, params.steps(), params.eta());
     FloatTensor ctxCond = cImg.repeatBatch(batch);
     FloatTensor ctxUncond = guided ? uImg.repeatBatch(batch) : null;
+    try (UNetCalls unet = UNetCalls.prepare(this, ctxCond, ctrlCond, ctxUncond, ctrlUncond, params.attnxScale())) {
+      return loop(ddim, unet, xT, params, stepNoise, listener, trace);
+    }
+  }
+
+  private FloatTensor loop(DdimScheduler ddim, UNetCalls unet, FloatTensor xT, SamplingParams params, NoiseSource stepNoise,
+      StepListener listener, Trace trace) {
+    boolean guided = params.cfgScale() != 1f;
     float[] x = xT.data().clone();
     int total = ddim.stepCount();
     for (int i = 0; i < total; i++) {
@@ -73,8 +97,9 @@ public final class DiffusionRunner {
       float t = ddim.timestep(k);
       FloatTensor xt = new FloatTensor(x, xT.shape());
       trace.tensor("sample/step" + i + "_x", xt);
-      float[] epsC = eps(xt, t, ctxCond, ctrlCond, params.attnxScale());
-      float[] epsU = guided ? eps(xt, t, ctxUncond, ctrlUncond, params.attnxScale()) : null;
+      float[][] e = unet.eps(xt, t);
+      float[] epsC = e[0];
+      float[] epsU = e[1];
       DdimStep s = ddim.step(x, epsC, epsU, params.cfgScale(), k, stepNoise);
       trace.tensor("sample/step" + i + "_eps_cond", new FloatTensor(epsC, xT.shape()));
       if (guided) trace.tensor("sample/step" + i + "_eps_uncond", new FloatTensor(epsU, xT.shape()));
@@ -132,21 +157,35 @@ public final class DiffusionRunner {
 
   /** One UNet call: ε for latent x at timestep t. */
   public float[] eps(FloatTensor x, float t, FloatTensor context, List<FloatTensor> controls, float attnxScale) {
-    int batch = (int) x.dim(0);
-    Map<String, Object> in = new HashMap<>();
-    in.put(GraphNames.UNET_IN_X, x);
-    float[] ts = new float[batch];
-    java.util.Arrays.fill(ts, t);
-    in.put(GraphNames.UNET_IN_T, new FloatTensor(ts, new long[] {batch}));
-    in.put(GraphNames.UNET_IN_CONTEXT, context);
-    in.put(GraphNames.UNET_IN_ATTNX, FloatTensor.scalar(attnxScale));
-    for (int k = 0; k < controls.size(); k++) in.put(GraphNames.controlName(k), controls.get(k));
+    Map<String, Object> in = new HashMap<>(UNetCalls.fixedInputs(context, controls, attnxScale));
+    in.putAll(UNetCalls.stepInputs(x, t));
     return stages.unet.run(in).get(GraphNames.UNET_OUT).data();
   }
 
-  /** VAE decoder: latent in diffusion scale → [B,3,H,W] float image (not clipped). */
+  ModelStages stages() {
+    return stages;
+  }
+
+  SamplerOptions sampler() {
+    return sampler;
+  }
+
+  /**
+   * VAE decoder: latent in diffusion scale → [B,3,H,W] float image (not clipped). When the result
+   * has non-finite values or a blank image (a float16 overflow) and the package ships a float32
+   * decoder, decodes again with it and logs a warning.
+   */
   public FloatTensor decode(FloatTensor latent) {
-    return stages.vaeDecoder.run(Map.of(GraphNames.VAE_DEC_IN, latent)).get(GraphNames.VAE_DEC_OUT);
+    FloatTensor image = stages.vaeDecoder.run(Map.of(GraphNames.VAE_DEC_IN, latent)).get(GraphNames.VAE_DEC_OUT);
+    String problem = DecodedImageCheck.problem(image);
+    if (problem == null) return image;
+    GraphStage fp32 = stages.vaeDecoderFp32();
+    if (fp32 == null) {
+      LOG.warn("the VAE decoder gave {}; the package has no float32 decoder to fall back to", problem);
+      return image;
+    }
+    LOG.warn("the {} VAE decoder gave {}; decoding again with the float32 decoder", stages.precision(), problem);
+    return fp32.run(Map.of(GraphNames.VAE_DEC_IN, latent)).get(GraphNames.VAE_DEC_OUT);
   }
 
   /** {@code clip(v·127.5 + 127.5, 0, 255)} truncated to uint8, HWC per image (MODEL.md §3.12). */

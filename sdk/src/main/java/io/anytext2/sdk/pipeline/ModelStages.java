@@ -22,10 +22,13 @@ public final class ModelStages implements AutoCloseable {
   public final GraphStage vaeDecoder;
   private final SessionFactory factory;
   private final List<GraphStage> opened;
+  private final ModelPackage pkg;
+  private GraphStage vaeDecoderFp32;
 
-  private ModelStages(List<GraphStage> s, SessionFactory factory) {
+  private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
     this.opened = s;
     this.factory = factory;
+    this.pkg = pkg;
     embedding = s.get(0);
     textEncoder = s.get(1);
     controlNet = s.get(2);
@@ -42,11 +45,28 @@ public final class ModelStages implements AutoCloseable {
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
         opened.add(GraphStage.open(pkg, name, factory));
       }
-      return new ModelStages(opened, factory);
+      return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
     }
+  }
+
+  /**
+   * The float32 VAE decoder of a half-precision package, opened on first use (it is only needed when
+   * the fp16 decoder fails, see {@link DiffusionRunner#decode}); null when the package has none.
+   */
+  public synchronized GraphStage vaeDecoderFp32() {
+    if (vaeDecoderFp32 == null && pkg.manifest().graphs().containsKey(GraphNames.VAE_DECODER_FP32)) {
+      vaeDecoderFp32 = GraphStage.open(pkg, GraphNames.VAE_DECODER_FP32, factory);
+      opened.add(vaeDecoderFp32);
+    }
+    return vaeDecoderFp32;
+  }
+
+  /** The package's precision: "fp32" or "fp16". */
+  public String precision() {
+    return pkg.manifest().precision();
   }
 
   /** The provider the graphs run on (after fallback). */
@@ -55,7 +75,7 @@ public final class ModelStages implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     RuntimeException first = closeAll(opened, null);
     if (first != null) throw first;
   }

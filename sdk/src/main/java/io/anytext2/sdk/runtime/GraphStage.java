@@ -68,12 +68,28 @@ public final class GraphStage implements AutoCloseable {
    * every output as a float tensor, by name.
    */
   public Map<String, FloatTensor> run(Map<String, Object> inputs) {
+    return run(inputs, null);
+  }
+
+  /**
+   * Runs the graph with {@code pinned} (inputs converted once, see {@link #pin}) added to {@code
+   * inputs}; the pinned tensors stay open for the next call.
+   */
+  public Map<String, FloatTensor> run(Map<String, Object> inputs, Pinned pinned) {
     Map<String, OnnxTensor> native_ = new HashMap<>();
     try {
       for (Map.Entry<String, Object> e : inputs.entrySet()) {
-        native_.put(e.getKey(), toNative(e.getKey(), e.getValue()));
+        native_.put(e.getKey(), toNative(e.getKey(), e.getValue(), false));
       }
-      try (OrtSession.Result r = session.run(native_)) {
+      Map<String, OnnxTensor> all = native_;
+      if (pinned != null) {
+        all = new HashMap<>(pinned.tensors);
+        for (String k : native_.keySet()) {
+          if (all.containsKey(k)) throw new IllegalArgumentException("input " + k + " of graph " + name + " given twice");
+        }
+        all.putAll(native_);
+      }
+      try (OrtSession.Result r = session.run(all)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> e : r) {
           OnnxTensor t = (OnnxTensor) e.getValue();
@@ -95,8 +111,44 @@ public final class GraphStage implements AutoCloseable {
   /** An int64 input (token ids). */
   public record LongInput(long[] data, long[] shape) {}
 
-  private OnnxTensor toNative(String input, Object v) throws OrtException {
+  /**
+   * Inputs held as native tensors in direct memory across calls, e.g. the ControlNet maps and the
+   * contexts that every UNet call of a request reads: ONNX Runtime's Java API has no I/O binding,
+   * so this saves the per-call allocation and copy on the Java side (the copy to the device stays).
+   */
+  public static final class Pinned implements AutoCloseable {
+    private final Map<String, OnnxTensor> tensors;
+
+    private Pinned(Map<String, OnnxTensor> tensors) {
+      this.tensors = tensors;
+    }
+
+    @Override
+    public void close() {
+      tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Converts {@code inputs} to native tensors for {@link #run(Map, Pinned)}; the caller closes them. */
+  public Pinned pin(Map<String, Object> inputs) {
+    Map<String, OnnxTensor> out = new HashMap<>();
+    try {
+      for (Map.Entry<String, Object> e : inputs.entrySet()) out.put(e.getKey(), toNative(e.getKey(), e.getValue(), true));
+      return new Pinned(out);
+    } catch (OrtException | RuntimeException e) {
+      out.values().forEach(OnnxTensor::close);
+      throw new InferenceException("graph '" + name + "': cannot create input tensors: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private OnnxTensor toNative(String input, Object v, boolean direct) throws OrtException {
     if (v instanceof FloatTensor f) {
+      if (direct) {
+        FloatBuffer fb = java.nio.ByteBuffer.allocateDirect(4 * f.data().length).order(java.nio.ByteOrder.nativeOrder())
+            .asFloatBuffer();
+        fb.put(f.data()).rewind();
+        return OnnxTensor.createTensor(env, fb, f.shape());
+      }
       return OnnxTensor.createTensor(env, FloatBuffer.wrap(f.data()), f.shape());
     }
     if (v instanceof LongInput l) {

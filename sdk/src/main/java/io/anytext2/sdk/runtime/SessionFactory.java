@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +16,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens ONNX Runtime sessions on the first execution provider that loads, falling back to the next
- * (and finally to CPU) with one logged reason, or failing when the options are strict.
+ * (and finally to CPU) with one logged reason, or failing when the options are strict. A provider
+ * that failed once is not tried again for the package's other graphs (one warning, not one per graph).
+ *
+ * <p>CUDA sessions use ONNX Runtime's CUDA options {@code arena_extend_strategy=kSameAsRequested}
+ * (each graph's arena grows by what it needs instead of to the next power of two: every graph has
+ * its own arena, so doubling would multiply the waste). The system property {@value
+ * #CUDA_OPTIONS_PROPERTY} ({@code key=value,key=value}) adds or overrides CUDA options, e.g.
+ * {@code cudnn_conv_algo_search=HEURISTIC}.
  */
 public final class SessionFactory {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
 
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  /** System property with extra CUDA provider options, {@code key=value,key=value}. */
+  public static final String CUDA_OPTIONS_PROPERTY = "anytext2.cuda.options";
+
   private final RuntimeOptions options;
+  private final java.util.Map<ExecutionProvider, String> unusable = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutionProvider chosen;
 
   public SessionFactory(RuntimeOptions options) {
@@ -46,6 +58,7 @@ public final class SessionFactory {
     }
     OrtException last = null;
     for (ExecutionProvider p : order) {
+      if (unusable.containsKey(p) && !options.strict()) continue;
       try (OrtSession.SessionOptions so = sessionOptions(p)) {
         OrtSession s = env.createSession(model.toString(), so);
         if (chosen != null && !chosen.equals(p)) {
@@ -58,12 +71,19 @@ public final class SessionFactory {
           throw new OrtException("cannot use " + describe(p) + " for " + model.getFileName() + ": " + e.getMessage());
         }
         if (!(p instanceof ExecutionProvider.Cpu)) {
+          unusable.put(p, firstLine(e.getMessage()));
           LOG.warn("{} is not usable ({}); falling back", describe(p), firstLine(e.getMessage()));
         }
         last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
       }
     }
+    if (last == null) throw new OrtException("no execution provider left to try for " + model.getFileName() + ": " + unusable);
     throw last;
+  }
+
+  /** Providers that failed to load, with the reason (empty when none did). */
+  public java.util.Map<ExecutionProvider, String> unusable() {
+    return java.util.Map.copyOf(unusable);
   }
 
   private OrtSession.SessionOptions sessionOptions(ExecutionProvider p) throws OrtException {
@@ -73,7 +93,7 @@ public final class SessionFactory {
       if (options.intraOpThreads() > 0) so.setIntraOpNumThreads(options.intraOpThreads());
       if (p instanceof ExecutionProvider.Cuda c) {
         requireProvider(OrtProvider.CUDA, c);
-        so.addCUDA(c.deviceId());
+        so.addCUDA(cudaOptions(c.deviceId()));
       } else if (p instanceof ExecutionProvider.TensorRt t) {
         requireProvider(OrtProvider.TENSOR_RT, t);
         OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(t.deviceId());
@@ -86,13 +106,25 @@ public final class SessionFactory {
           trt.add("trt_timing_cache_path", t.engineCache().toString());
         }
         so.addTensorrt(trt);
-        so.addCUDA(t.deviceId()); // nodes TensorRT cannot take run on CUDA
+        so.addCUDA(cudaOptions(t.deviceId())); // nodes TensorRT cannot take run on CUDA
       }
       return so;
     } catch (OrtException | RuntimeException | java.io.IOException e) {
       so.close();
       throw e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
     }
+  }
+
+  private static OrtCUDAProviderOptions cudaOptions(int deviceId) throws OrtException {
+    OrtCUDAProviderOptions o = new OrtCUDAProviderOptions(deviceId);
+    o.add("arena_extend_strategy", "kSameAsRequested");
+    String extra = System.getProperty(CUDA_OPTIONS_PROPERTY, "").trim();
+    for (String kv : extra.isEmpty() ? new String[0] : extra.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException(CUDA_OPTIONS_PROPERTY + ": expected key=value, found '" + kv + "'");
+      o.add(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return o;
   }
 
   private static void requireProvider(OrtProvider needed, ExecutionProvider p) throws OrtException {

@@ -59,6 +59,30 @@ public record FloatTensor(float[] data, long[] shape) {
     return new FloatTensor(out, ns);
   }
 
+  /** Concatenates tensors along the leading axis: [a,…] ++ [b,…] → [a+b,…] (other dims must agree). */
+  public static FloatTensor concatBatch(FloatTensor a, FloatTensor b) {
+    if (a.shape.length != b.shape.length
+        || !Arrays.equals(Arrays.copyOfRange(a.shape, 1, a.shape.length), Arrays.copyOfRange(b.shape, 1, b.shape.length))) {
+      throw new IllegalArgumentException("cannot concatenate " + Arrays.toString(a.shape) + " and " + Arrays.toString(b.shape));
+    }
+    float[] out = Arrays.copyOf(a.data, a.data.length + b.data.length);
+    System.arraycopy(b.data, 0, out, a.data.length, b.data.length);
+    long[] ns = a.shape.clone();
+    ns[0] += b.shape[0];
+    return new FloatTensor(out, ns);
+  }
+
+  /** Items [from, to) of the leading axis, copied. */
+  public FloatTensor sliceBatch(int from, int to) {
+    if (from < 0 || to > shape[0] || from >= to) {
+      throw new IllegalArgumentException("batch slice [" + from + ", " + to + ") outside " + Arrays.toString(shape));
+    }
+    int per = Math.toIntExact(numel(shape) / shape[0]);
+    long[] ns = shape.clone();
+    ns[0] = to - from;
+    return new FloatTensor(Arrays.copyOfRange(data, from * per, to * per), ns);
+  }
+
   /** Repeats this tensor {@code n} times along a new leading axis... merged with the first: [k,…] → [n·k,…]. */
   public FloatTensor repeatBatch(int n) {
     float[] out = new float[data.length * n];

@@ -1,0 +1,50 @@
+package io.anytext2.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Markdown form of an {@link EndToEnd} report. */
+final class BenchMarkdown {
+  private BenchMarkdown() {}
+
+  @SuppressWarnings("unchecked")
+  static String of(Map<String, Object> r) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "### %s, %s package, %s%n%n", r.get("provider"), r.get("precision"), r.get("date")));
+    s.append(String.format(Locale.ROOT, "sampler %s, %s×%s%n%n", r.get("sampler"), r.get("size"), r.get("size")));
+    s.append("| measure | value |\n|---|---|\n");
+    row(s, "session creation (all graphs)", r.get("session_creation_ms"), "ms");
+    row(s, "first request (20 steps, 1 image), sessions excluded", r.get("first_request_ms"), "ms");
+    row(s, "first request incl. session creation", r.get("first_request_incl_sessions_ms"), "ms");
+    Map<String, Object> u = (Map<String, Object>) r.get("unet_call");
+    if (u != null) {
+      for (Map.Entry<String, Object> e : u.entrySet()) {
+        boolean mb = e.getKey().endsWith("_mb");
+        row(s, "UNet call, " + e.getKey().replace("_ms", "").replace("_mb", "").replace('_', ' '), e.getValue(), mb ? "MB" : "ms");
+      }
+    }
+    row(s, "peak GPU memory, 1-image requests (nvidia-smi)", r.get("peak_gpu_mib_1_image"), "MiB");
+    row(s, "peak GPU memory, all requests", r.get("peak_gpu_mib_all"), "MiB");
+    s.append("\n| request | min | median | ms per CFG step (median) |\n|---|---|---|---|\n");
+    for (Map<String, Object> c : (List<Map<String, Object>>) r.get("requests")) {
+      s.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.2f ms |%n", c.get("case"), num(c.get("min_ms")),
+          num(c.get("median_ms")), num(c.get("cfg_step_median_ms"))));
+    }
+    Map<String, Object> ref = (Map<String, Object>) r.get("reference");
+    if (ref != null) {
+      s.append("\n| agreement with ").append(ref.get("package")).append(" | value |\n|---|---|\n");
+      for (Map.Entry<String, Object> e : ref.entrySet()) if (!e.getKey().equals("package")) row(s, e.getKey(), e.getValue(), "");
+    }
+    return s.toString();
+  }
+
+  private static void row(StringBuilder s, String name, Object v, String unit) {
+    String value = v instanceof Double d ? String.format(Locale.ROOT, d >= 100 ? "%.0f" : d >= 1 ? "%.2f" : "%.3g", d) : String.valueOf(v);
+    s.append("| ").append(name).append(" | ").append(value).append(unit.isEmpty() ? "" : " " + unit).append(" |\n");
+  }
+
+  private static double num(Object o) {
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+}

@@ -1,0 +1,49 @@
+package io.anytext2.bench;
+
+import io.anytext2.sdk.prep.RgbImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Small statistics of benchmark samples and image comparisons. */
+final class Stats {
+  private Stats() {}
+
+  static double median(List<Double> xs) {
+    if (xs.isEmpty()) return Double.NaN;
+    List<Double> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  static double min(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  static double relativeL2(float[] x, float[] ref) {
+    if (x.length != ref.length) throw new IllegalArgumentException("expected equal lengths, found " + x.length + " and " + ref.length);
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < x.length; i++) {
+      double d = (double) x[i] - ref[i];
+      num += d * d;
+      den += (double) ref[i] * ref[i];
+    }
+    return Math.sqrt(num / Math.max(den, 1e-30));
+  }
+
+  /** PSNR of two 8-bit images in dB (infinite when identical). */
+  static double psnr(RgbImage a, RgbImage b) {
+    byte[] x = a.pixels();
+    byte[] y = b.pixels();
+    if (x.length != y.length) throw new IllegalArgumentException("expected equal image sizes, found " + x.length + " and " + y.length);
+    double se = 0;
+    for (int i = 0; i < x.length; i++) {
+      int d = (x[i] & 255) - (y[i] & 255);
+      se += d * d;
+    }
+    double mse = se / x.length;
+    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+}
