@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RandomCheckpointCommand.class,
       SynthCommand.class,
       EvalCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {
