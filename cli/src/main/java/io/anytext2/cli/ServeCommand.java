@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  anytext2 serve --model models/anytext2-onnx --port 8080",
       "  anytext2 serve --model models/anytext2-onnx --device cuda:0 --host 0.0.0.0 --port 8080 --workers 2 --queue 8",
-      "  curl -s localhost:8080/api/generate -H 'Accept: image/png' -d '{\"prompt\":\"a shop sign\",\"lines\":[{\"text\":\"OPEN\"}]}' > sign.png"
+      "  curl -s localhost:8080/api/generate -H 'Content-Type: application/json' -H 'Accept: image/png' -d '{\"prompt\":\"a shop sign\",\"lines\":[{\"text\":\"OPEN\"}]}' > sign.png"
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin RunOptions run;

@@ -114,7 +114,7 @@ final class JobQueue {
       job.fail(Job.State.FAILED, 400, oneLine(e), System.nanoTime());
     } catch (OutOfMemoryError e) {
       job.fail(Job.State.FAILED, 503, "out of memory while running the request; retry with a smaller picture or count", System.nanoTime());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // e.g. a native library failing: the job records it, the worker lives on
       LOG.warn("job {} failed", job.id, e);
       job.fail(Job.State.FAILED, 500, "the request failed: " + oneLine(e), System.nanoTime());
     } finally {

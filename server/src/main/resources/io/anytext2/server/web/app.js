@@ -41,8 +41,9 @@ function renderLines() {
     const color = document.createElement('input');
     color.type = 'color';
     color.value = line.color;
-    color.title = 'text colour (untouched: the model chooses)';
-    color.addEventListener('input', () => { line.color = color.value; line.autoColor = false; });
+    color.classList.toggle('auto', line.autoColor);
+    color.title = line.autoColor ? 'colour: the model chooses (pick one to set it)' : 'text colour';
+    color.addEventListener('input', () => { line.color = color.value; line.autoColor = false; color.classList.remove('auto'); });
     const font = document.createElement('select');
     for (const name of ['none'].concat(state.fonts)) {
       const o = document.createElement('option');
@@ -80,54 +81,58 @@ function pictureSize() {
 
 function resizeCanvas() {
   const [w, h] = pictureSize();
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
+  if (maskCanvas.width !== w || maskCanvas.height !== h) {
     maskCanvas.width = w;
     maskCanvas.height = h;
     state.brushUsed = false;
   }
+  // the canvas is drawn at display resolution (up to 512 × 640); shapes are kept in picture pixels
+  state.k = Math.min(512 / w, 640 / h);
+  canvas.width = Math.round(w * state.k);
+  canvas.height = Math.round(h * state.k);
   draw();
 }
 
 function draw() {
+  const k = state.k || 1;
+  const [w, h] = pictureSize();
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (state.mode === 'edit' && state.image) {
-    ctx.drawImage(state.image, 0, 0);
+    ctx.drawImage(state.image, 0, 0, canvas.width, canvas.height);
   } else {
     ctx.fillStyle = '#f0f1f4';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.strokeStyle = '#e0e3e8';
-    for (let x = 0; x < canvas.width; x += 64) { ctx.beginPath(); ctx.moveTo(x + 0.5, 0); ctx.lineTo(x + 0.5, canvas.height); ctx.stroke(); }
-    for (let y = 0; y < canvas.height; y += 64) { ctx.beginPath(); ctx.moveTo(0, y + 0.5); ctx.lineTo(canvas.width, y + 0.5); ctx.stroke(); }
+    ctx.strokeStyle = '#dde0e6';
+    for (let x = 64; x < w; x += 64) { ctx.beginPath(); ctx.moveTo(Math.round(x * k) + 0.5, 0); ctx.lineTo(Math.round(x * k) + 0.5, canvas.height); ctx.stroke(); }
+    for (let y = 64; y < h; y += 64) { ctx.beginPath(); ctx.moveTo(0, Math.round(y * k) + 0.5); ctx.lineTo(canvas.width, Math.round(y * k) + 0.5); ctx.stroke(); }
   }
   if (state.mode === 'edit' && state.brushUsed) {
     ctx.globalAlpha = 0.45;
-    ctx.drawImage(maskCanvas, 0, 0);
+    ctx.drawImage(maskCanvas, 0, 0, canvas.width, canvas.height);
     ctx.globalAlpha = 1;
   }
-  const scale = Math.max(1, canvas.width / 512);
+  const path = (pts, close) => {
+    ctx.beginPath();
+    pts.forEach(([x, y], i) => (i ? ctx.lineTo(x * k, y * k) : ctx.moveTo(x * k, y * k)));
+    if (close) ctx.closePath();
+  };
   state.lines.forEach((line, i) => {
     if (!line.points) return;
-    ctx.beginPath();
-    line.points.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
-    ctx.closePath();
+    path(line.points, true);
     ctx.fillStyle = PALETTE[i] + '33';
     ctx.fill();
-    ctx.lineWidth = (i === state.selected ? 3 : 2) * scale;
+    ctx.lineWidth = i === state.selected ? 3 : 2;
     ctx.strokeStyle = PALETTE[i];
     ctx.stroke();
     ctx.fillStyle = PALETTE[i];
-    ctx.font = Math.round(14 * scale) + 'px sans-serif';
-    ctx.fillText((i + 1) + ': ' + (line.text || '…'), line.points[0][0] + 4, line.points[0][1] + 16 * scale);
+    ctx.font = '13px sans-serif';
+    ctx.fillText((i + 1) + ': ' + (line.text || '…'), line.points[0][0] * k + 5, line.points[0][1] * k + 16);
   });
   const pts = state.drag ? rectPoints(state.drag.x0, state.drag.y0, state.drag.x1, state.drag.y1) : state.pending;
   if (pts.length) {
-    ctx.beginPath();
-    pts.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
-    if (state.drag) ctx.closePath();
+    path(pts, !!state.drag);
     ctx.setLineDash([6, 4]);
-    ctx.lineWidth = 2 * scale;
+    ctx.lineWidth = 2;
     ctx.strokeStyle = PALETTE[state.selected] || '#000';
     ctx.stroke();
     ctx.setLineDash([]);
@@ -139,11 +144,13 @@ function rectPoints(x0, y0, x1, y1) {
   return [[a, b], [c, b], [c, d], [a, d]];
 }
 
+/** Picture pixel under the mouse (the canvas may be shown smaller than its own size). */
 function toPicture(e) {
+  const [w, h] = pictureSize();
   const r = canvas.getBoundingClientRect();
-  const x = Math.round((e.clientX - r.left) * canvas.width / r.width);
-  const y = Math.round((e.clientY - r.top) * canvas.height / r.height);
-  return [Math.max(0, Math.min(canvas.width, x)), Math.max(0, Math.min(canvas.height, y))];
+  const x = Math.round((e.clientX - r.left) * w / r.width);
+  const y = Math.round((e.clientY - r.top) * h / r.height);
+  return [Math.max(0, Math.min(w, x)), Math.max(0, Math.min(h, y))];
 }
 
 function setShape(points) {
@@ -157,7 +164,7 @@ function paint(x, y) {
   const m = maskCanvas.getContext('2d');
   m.fillStyle = '#ffffff';
   m.beginPath();
-  m.arc(x, y, Math.max(6, canvas.width / 40), 0, 2 * Math.PI);
+  m.arc(x, y, Math.max(6, maskCanvas.width / 40), 0, 2 * Math.PI);
   m.fill();
   state.brushUsed = true;
   draw();
@@ -203,8 +210,8 @@ function hexToRgb(hex) {
 /** White areas on black at the picture size: the brush strokes plus every line's shape. */
 function maskDataUrl() {
   const c = document.createElement('canvas');
-  c.width = canvas.width;
-  c.height = canvas.height;
+  c.width = maskCanvas.width;
+  c.height = maskCanvas.height;
   const m = c.getContext('2d');
   m.fillStyle = '#000';
   m.fillRect(0, 0, c.width, c.height);
@@ -283,6 +290,7 @@ async function poll() {
 
 function finish(job) {
   endJob();
+  checkHealth();
   if (job.status !== 'done') { setStatus(job.status.replace('_', ' ') + ': ' + (job.error || ''), job.status !== 'cancelled'); return; }
   const r = job.result;
   $('progress').value = 1;
