@@ -4,6 +4,7 @@ import io.anytext2.sdk.AnyText2Pipeline;
 import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.GenerationResult;
 import io.anytext2.sdk.io.ImageFiles;
+import io.anytext2.sdk.io.RequestJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,14 +73,9 @@ abstract class ImageCommand implements Callable<Integer> {
       names.add(files.get(i).getFileName().toString());
     }
     String[] in = inputPaths();
-    List<List<Integer>> pos = new ArrayList<>();
-    for (var poly : res.positions()) {
-      List<Integer> xy = new ArrayList<>();
-      if (poly != null) for (int v : poly.toXy()) xy.add(v);
-      pos.add(xy);
-    }
     RequestJson side = RequestJson.sidecar(request, res, in[0], in[1],
-        new RequestJson.Result(modelDir.toAbsolutePath().toString(), res.provider(), res.steps(), res.millis(), names, pos));
+        new RequestJson.Result(modelDir.toAbsolutePath().toString(), res.provider(), res.steps(), res.millis(), names,
+            RequestJson.positions(res)));
     Path sidecar = sidecarOf(out);
     RequestJson.JSON.writeValue(sidecar.toFile(), side);
     System.out.printf("wrote %s (%d image%s, seed %d, %d steps, %.1f s on %s); parameters in %s%n", String.join(", ", names),
