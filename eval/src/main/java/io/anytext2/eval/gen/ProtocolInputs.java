@@ -4,7 +4,6 @@ import io.anytext2.eval.bench.BenchmarkEntry;
 import io.anytext2.eval.bench.BenchmarkLine;
 import io.anytext2.sdk.pipeline.PreparedInputs;
 import io.anytext2.sdk.prep.EditImage;
-import io.anytext2.sdk.prep.FloatImage;
 import io.anytext2.sdk.prep.FontFace;
 import io.anytext2.sdk.prep.FontLibrary;
 import io.anytext2.sdk.prep.Mask;
@@ -17,7 +16,6 @@ import io.anytext2.sdk.prep.RgbImage;
 import io.anytext2.sdk.prep.TextLine;
 import io.anytext2.sdk.prep.TextPreprocessor;
 import io.anytext2.sdk.prompt.Captions;
-import io.anytext2.sdk.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,36 +70,9 @@ public final class ProtocolInputs {
     // no mimic line draws from Python's random; the stream is the one seed_everything(seed) would give
     PreparedText prepared = text.prepare(textLines, layout, Optional.ofNullable(picture), new PythonRandom(GenerationProtocol.benchmark().seed()),
         false);
-    int plane = size * size;
-    List<FloatTensor> recog = new ArrayList<>();
-    List<FloatTensor> style = new ArrayList<>();
-    List<FloatTensor> pos = new ArrayList<>();
-    float[] colors = new float[3 * n];
-    float[] glyphMask = new float[plane];
-    float[] positionSum = new float[plane];
-    for (int j = 0; j < n; j++) {
-      PreparedText.Line line = prepared.lines().get(j);
-      System.arraycopy(line.color().projectionInput(), 0, colors, 3 * j, 3);
-      float[] mf = line.position().toFloats();
-      pos.add(new FloatTensor(mf, new long[] {1, size, size}));
-      float[] g = line.glyphs().data();
-      for (int i = 0; i < plane; i++) {
-        positionSum[i] += mf[i];
-        if (g[i] + g[plane + i] + g[2 * plane + i] != 0) glyphMask[i] = 1f; // binarised union (P-12)
-      }
-      recog.add(tensor(line.recognizerInput()));
-      style.add(tensor(line.styleInput()));
-    }
-    FloatImage masked = prepared.maskedImage();
-    PreparedInputs inputs = new PreparedInputs(FloatTensor.stack(recog), FloatTensor.stack(style), FloatTensor.stack(pos),
-        new FloatTensor(colors, new long[] {n, 3}), new FloatTensor(glyphMask, new long[] {1, 1, size, size}),
-        new FloatTensor(positionSum, new long[] {1, 1, size, size}), new FloatTensor(masked.data(), new long[] {1, 3, size, size}));
+    PreparedInputs inputs = PreparedInputs.from(prepared);
     Captions captions = new Captions(entry.imageCaption() + ", " + GenerationProtocol.ADDED_PROMPT, GenerationProtocol.textCaption(n),
         GenerationProtocol.NEGATIVE_PROMPT, "", texts);
     return new Prepared(inputs, captions, layout.hint(), picture);
-  }
-
-  private static FloatTensor tensor(FloatImage img) {
-    return new FloatTensor(img.data(), img.shape());
   }
 }

@@ -35,6 +35,50 @@ public record PreparedInputs(
     }
   }
 
+  /**
+   * The model inputs of host-side preprocessing: per line the recognizer and style inputs, the
+   * position mask and the colour as the colour projection sees it; the binarised glyph union
+   * (MODEL.md §3.6: any channel of any line), the unclipped sum of positions and the masked image.
+   */
+  public static PreparedInputs from(io.anytext2.sdk.prep.PreparedText text) {
+    int n = text.lines().size();
+    int width = text.width();
+    int height = text.height();
+    int plane = width * height;
+    java.util.List<FloatTensor> recog = new java.util.ArrayList<>();
+    java.util.List<FloatTensor> style = new java.util.ArrayList<>();
+    java.util.List<FloatTensor> pos = new java.util.ArrayList<>();
+    float[] colors = new float[3 * n];
+    float[] glyphMask = new float[plane];
+    float[] positionSum = new float[plane];
+    for (int j = 0; j < n; j++) {
+      io.anytext2.sdk.prep.PreparedText.Line line = text.lines().get(j);
+      System.arraycopy(line.color().projectionInput(), 0, colors, 3 * j, 3);
+      float[] mf = line.position().toFloats();
+      pos.add(new FloatTensor(mf, new long[] {1, height, width}));
+      float[] g = line.glyphs().data();
+      for (int i = 0; i < plane; i++) {
+        positionSum[i] += mf[i];
+        if (g[i] + g[plane + i] + g[2 * plane + i] != 0) glyphMask[i] = 1f;
+      }
+      recog.add(chw(line.recognizerInput()));
+      style.add(chw(line.styleInput()));
+    }
+    long[] lineShape = {n, 3, io.anytext2.sdk.prep.RecognizerInput.HEIGHT, io.anytext2.sdk.prep.RecognizerInput.WIDTH};
+    return new PreparedInputs(
+        n == 0 ? FloatTensor.zeros(lineShape) : FloatTensor.stack(recog),
+        n == 0 ? FloatTensor.zeros(lineShape) : FloatTensor.stack(style),
+        n == 0 ? FloatTensor.zeros(0, 1, height, width) : FloatTensor.stack(pos),
+        new FloatTensor(colors, new long[] {n, 3}),
+        new FloatTensor(glyphMask, new long[] {1, 1, height, width}),
+        new FloatTensor(positionSum, new long[] {1, 1, height, width}),
+        new FloatTensor(text.maskedImage().data(), new long[] {1, 3, height, width}));
+  }
+
+  private static FloatTensor chw(io.anytext2.sdk.prep.FloatImage img) {
+    return new FloatTensor(img.data(), new long[] {img.channels(), img.height(), img.width()});
+  }
+
   public int lineCount() {
     return (int) recogBatch.dim(0);
   }

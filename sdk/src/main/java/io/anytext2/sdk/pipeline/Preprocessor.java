@@ -2,10 +2,8 @@ package io.anytext2.sdk.pipeline;
 
 import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.FontChoice;
-import io.anytext2.sdk.Rgb;
 import io.anytext2.sdk.TextLine;
 import io.anytext2.sdk.layout.AutoLayout;
-import io.anytext2.sdk.prep.FloatImage;
 import io.anytext2.sdk.prep.FontFace;
 import io.anytext2.sdk.prep.FontLibrary;
 import io.anytext2.sdk.prep.EditImage;
@@ -20,11 +18,9 @@ import io.anytext2.sdk.prep.Polygon;
 import io.anytext2.sdk.prep.PolygonRasterizer;
 import io.anytext2.sdk.prep.PositionLayout;
 import io.anytext2.sdk.prep.PositionMasks;
-import io.anytext2.sdk.prep.RecognizerInput;
 import io.anytext2.sdk.prep.RgbImage;
 import io.anytext2.sdk.prompt.Captions;
 import io.anytext2.sdk.prompt.PromptParser;
-import io.anytext2.sdk.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,39 +69,9 @@ public final class Preprocessor {
     // Python's random stream of seed_everything(seed): three draws per mimic line (MODEL.md §2.12)
     PreparedText text = textPrep.prepare(prepLines, layout, picture, new PythonRandom(seed), false);
 
-    int n = lines.size();
-    int plane = width * height;
-    List<FloatTensor> recog = new ArrayList<>();
-    List<FloatTensor> style = new ArrayList<>();
-    List<FloatTensor> pos = new ArrayList<>();
-    float[] colors = new float[3 * n];
-    float[] glyphMask = new float[plane];
-    float[] positionSum = new float[plane];
     List<Polygon> polygons = new ArrayList<>();
-    for (int j = 0; j < n; j++) {
-      PreparedText.Line line = text.lines().get(j);
-      polygons.add(layout.line(j).map(p -> p.polygon()).orElse(null));
-      System.arraycopy(line.color().projectionInput(), 0, colors, 3 * j, 3);
-      float[] mf = line.position().toFloats();
-      pos.add(new FloatTensor(mf, new long[] {1, height, width}));
-      float[] g = line.glyphs().data();
-      for (int i = 0; i < plane; i++) {
-        positionSum[i] += mf[i];
-        if (g[i] + g[plane + i] + g[2 * plane + i] != 0) glyphMask[i] = 1f; // MODEL.md §3.6: any channel of any line
-      }
-      recog.add(tensor(line.recognizerInput()));
-      style.add(tensor(line.styleInput()));
-    }
-    FloatImage masked = text.maskedImage();
-    long[] lineShape = {n, 3, RecognizerInput.HEIGHT, RecognizerInput.WIDTH};
-    PreparedInputs inputs = new PreparedInputs(
-        n == 0 ? FloatTensor.zeros(lineShape) : FloatTensor.stack(recog),
-        n == 0 ? FloatTensor.zeros(lineShape) : FloatTensor.stack(style),
-        n == 0 ? FloatTensor.zeros(0, 1, height, width) : FloatTensor.stack(pos),
-        new FloatTensor(colors, new long[] {n, 3}),
-        new FloatTensor(glyphMask, new long[] {1, 1, height, width}),
-        new FloatTensor(positionSum, new long[] {1, 1, height, width}),
-        new FloatTensor(masked.data(), new long[] {1, 3, height, width}));
+    for (int j = 0; j < lines.size(); j++) polygons.add(layout.line(j).map(p -> p.polygon()).orElse(null));
+    PreparedInputs inputs = PreparedInputs.from(text);
     return new Prepared(inputs, captions, polygons, layout.hint());
   }
 
@@ -206,7 +172,4 @@ public final class Preprocessor {
     }
   }
 
-  private static FloatTensor tensor(FloatImage img) {
-    return new FloatTensor(img.data(), new long[] {img.channels(), img.height(), img.width()});
-  }
 }
