@@ -5,9 +5,7 @@ import io.anytext2.cli.parity.ParityReport;
 import io.anytext2.cli.parity.ParityRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,13 +36,7 @@ final class ParityCommand implements Callable<Integer> {
       System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
       return report.passed() ? 0 : 1;
     } finally {
-      if (work == null) deleteTree(dir);
-    }
-  }
-
-  private static void deleteTree(Path p) throws java.io.IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      if (work == null) FixtureDir.deleteTree(dir);
     }
   }
 }

@@ -97,6 +97,13 @@ public final class FixtureDir implements AutoCloseable {
     return tensors.info(name).shape();
   }
 
+  /** Deletes a folder and everything in it. */
+  public static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+    }
+  }
+
   @Override
   public void close() {
     tensors.close();

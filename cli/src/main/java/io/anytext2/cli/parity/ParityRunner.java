@@ -1,11 +1,7 @@
 package io.anytext2.cli.parity;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.anytext2.exporter.ckpt.Checkpoint;
-import io.anytext2.exporter.ckpt.Checkpoints;
-import io.anytext2.exporter.pkg.ModelConfigLoader;
-import io.anytext2.exporter.pkg.ModelPackageWriter;
-import io.anytext2.nn.config.AnyText2Config;
+import io.anytext2.exporter.pkg.FixturePackages;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.sdk.pipeline.DiffusionRunner;
 import io.anytext2.sdk.pipeline.ModelStages;
@@ -70,13 +66,8 @@ public final class ParityRunner {
 
   private Path convert() throws IOException {
     Path out = work.resolve("package");
-    try (Checkpoint ckpt = Checkpoints.open(fx.weights())) {
-      Path clip = ModelConfigLoader.clipFolder(fx.yaml(), ModelConfigLoader.readYaml(fx.yaml()));
-      AnyText2Config cfg = ModelConfigLoader.load(fx.yaml(), clip, ckpt);
-      ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, fx.weights().getFileName().toString(), cfg,
-          fx.yaml().getFileName().toString(), clip, fx.dictionary(), out, true), (name, i, n) -> {});
-    }
-    return out;
+    if (java.nio.file.Files.exists(out)) io.anytext2.cli.parity.FixtureDir.deleteTree(out); // a reused --work folder
+    return FixturePackages.convert(fx.weights(), fx.yaml(), fx.dictionary(), out);
   }
 
   private void checkTokenizer(ClipTokenizer tok) {
