@@ -20,6 +20,8 @@ public final class ModelStages implements AutoCloseable {
   public final GraphStage unet;
   public final GraphStage vaeEncoder;
   public final GraphStage vaeDecoder;
+  /** The optional {@link GraphNames#SAMPLER} graph; null when the package predates it. */
+  public final GraphStage sampler;
   private final SessionFactory factory;
   private final List<GraphStage> opened;
   private final ModelPackage pkg;
@@ -35,6 +37,7 @@ public final class ModelStages implements AutoCloseable {
     unet = s.get(3);
     vaeEncoder = s.get(4);
     vaeDecoder = s.get(5);
+    sampler = s.size() > 6 ? s.get(6) : null;
   }
 
   public static ModelStages open(ModelPackage pkg, RuntimeOptions options) {
@@ -45,6 +48,7 @@ public final class ModelStages implements AutoCloseable {
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
         opened.add(GraphStage.open(pkg, name, factory));
       }
+      if (pkg.manifest().graphs().containsKey(GraphNames.SAMPLER)) opened.add(GraphStage.open(pkg, GraphNames.SAMPLER, factory));
       return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
       closeAll(opened, e);
