@@ -2,6 +2,7 @@ package io.anytext2.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,7 +119,8 @@ class SamplerGraphTest {
     Files.delete(old.resolve("manifest.json"));
     json.writeValue(old.resolve("manifest.json").toFile(), manifest);
     try (AnyText2Pipeline p = AnyText2Pipeline.open(old, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
-      assertNull(p.stages().sampler);
+      assertFalse(p.stages().hasSampler());
+      assertNull(p.stages().sampler());
     }
     Seen oldRun = run(old, SamplerOptions.DEFAULT, request(1));
     Seen newRun = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(0), request(1));

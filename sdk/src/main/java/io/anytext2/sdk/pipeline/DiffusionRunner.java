@@ -166,7 +166,7 @@ public final class DiffusionRunner {
   public float[] eps(FloatTensor x, float t, FloatTensor context, List<FloatTensor> controls, float attnxScale) {
     Map<String, Object> in = new HashMap<>(UNetCalls.fixedInputs(context, controls, attnxScale));
     in.putAll(UNetCalls.stepInputs(x, t));
-    return stages.unet.run(in).get(GraphNames.UNET_OUT).data();
+    return stages.unet().run(in).get(GraphNames.UNET_OUT).data();
   }
 
   ModelStages stages() {

@@ -17,15 +17,14 @@ public final class ModelStages implements AutoCloseable {
   public final GraphStage embedding;
   public final GraphStage textEncoder;
   public final GraphStage controlNet;
-  public final GraphStage unet;
   public final GraphStage vaeEncoder;
   public final GraphStage vaeDecoder;
-  /** The optional {@link GraphNames#SAMPLER} graph; null when the package predates it. */
-  public final GraphStage sampler;
   private final SessionFactory factory;
   private final List<GraphStage> opened;
   private final ModelPackage pkg;
   private GraphStage vaeDecoderFp32;
+  private GraphStage unet;
+  private GraphStage sampler;
 
   private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
     this.opened = s;
@@ -34,26 +33,54 @@ public final class ModelStages implements AutoCloseable {
     embedding = s.get(0);
     textEncoder = s.get(1);
     controlNet = s.get(2);
-    unet = s.get(3);
-    vaeEncoder = s.get(4);
-    vaeDecoder = s.get(5);
-    sampler = s.size() > 6 ? s.get(6) : null;
+    vaeEncoder = s.get(3);
+    vaeDecoder = s.get(4);
+    unet = s.size() > 5 ? s.get(5) : null;
   }
 
   public static ModelStages open(ModelPackage pkg, RuntimeOptions options) {
     SessionFactory factory = new SessionFactory(options);
     List<GraphStage> opened = new ArrayList<>();
     try {
-      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET, GraphNames.UNET,
+      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
         opened.add(GraphStage.open(pkg, name, factory));
       }
-      if (pkg.manifest().graphs().containsKey(GraphNames.SAMPLER)) opened.add(GraphStage.open(pkg, GraphNames.SAMPLER, factory));
+      // With a sampler graph, a run uses either it or the UNet graph (see SamplerOptions), and each
+      // holds the UNet weights: both open on first use, so a session holds one copy on the device.
+      if (!hasSampler(pkg)) opened.add(GraphStage.open(pkg, GraphNames.UNET, factory));
       return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
     }
+  }
+
+  /** The UNet graph (one denoising call); opened on first use when the package has a sampler graph. */
+  public synchronized GraphStage unet() {
+    if (unet == null) {
+      unet = GraphStage.open(pkg, GraphNames.UNET, factory);
+      opened.add(unet);
+    }
+    return unet;
+  }
+
+  /** Whether the package has the optional {@link GraphNames#SAMPLER} graph (older packages do not). */
+  public boolean hasSampler() {
+    return hasSampler(pkg);
+  }
+
+  /** The {@link GraphNames#SAMPLER} graph, opened on first use; null when the package has none. */
+  public synchronized GraphStage sampler() {
+    if (sampler == null && hasSampler()) {
+      sampler = GraphStage.open(pkg, GraphNames.SAMPLER, factory);
+      opened.add(sampler);
+    }
+    return sampler;
+  }
+
+  private static boolean hasSampler(ModelPackage pkg) {
+    return pkg.manifest().graphs().containsKey(GraphNames.SAMPLER);
   }
 
   /**

@@ -26,7 +26,7 @@ final class SamplerGraphLoop {
    */
   static boolean usable(ModelStages stages, SamplerOptions options, DdimScheduler ddim, FloatTensor ctxCond,
       FloatTensor ctxUncond, Trace trace) {
-    if (stages.sampler == null || options.loopChunk() <= 0 || !options.batchGuidance() || trace != Trace.NONE) return false;
+    if (!stages.hasSampler() || options.loopChunk() <= 0 || !options.batchGuidance() || trace != Trace.NONE) return false;
     if (ctxUncond == null || ctxCond.dim(1) != ctxUncond.dim(1)) return false;
     for (int k = 0; k < ddim.stepCount(); k++) if (ddim.sigma(k) != 0f) return false;
     return true;
@@ -35,7 +35,7 @@ final class SamplerGraphLoop {
   static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
       List<FloatTensor> ctrlCond, FloatTensor ctxUncond, List<FloatTensor> ctrlUncond, SamplingParams params,
       StepListener listener) {
-    GraphStage sampler = stages.sampler;
+    GraphStage sampler = stages.sampler();
     int batch = (int) xT.dim(0);
     List<FloatTensor> both = new ArrayList<>();
     for (int k = 0; k < ctrlCond.size(); k++) both.add(FloatTensor.concatBatch(ctrlCond.get(k), ctrlUncond.get(k)));
