@@ -35,10 +35,23 @@ public final class ModelStages implements AutoCloseable {
     controlNet = s.get(2);
     vaeEncoder = s.get(3);
     vaeDecoder = s.get(4);
-    unet = s.size() > 5 ? s.get(5) : null;
+    if (s.get(5).name().equals(GraphNames.SAMPLER)) sampler = s.get(5);
+    else unet = s.get(5);
   }
 
+  /** Opens the stages for step-by-step UNet calls (the UNet graph opens now, a sampler graph on first use). */
   public static ModelStages open(ModelPackage pkg, RuntimeOptions options) {
+    return open(pkg, options, false);
+  }
+
+  /**
+   * Opens the stages; of the UNet and sampler graphs (each holds the UNet weights, and a run uses one of
+   * them) only the one a run will use opens now, so that a session holds one copy on the device and a
+   * broken graph is reported here; the other opens on first use.
+   *
+   * @param useSampler whether runs will use the package's sampler graph (see {@link SamplerOptions#loopChunk})
+   */
+  public static ModelStages open(ModelPackage pkg, RuntimeOptions options, boolean useSampler) {
     SessionFactory factory = new SessionFactory(options);
     List<GraphStage> opened = new ArrayList<>();
     try {
@@ -46,9 +59,8 @@ public final class ModelStages implements AutoCloseable {
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
         opened.add(GraphStage.open(pkg, name, factory));
       }
-      // With a sampler graph, a run uses either it or the UNet graph (see SamplerOptions), and each
-      // holds the UNet weights: both open on first use, so a session holds one copy on the device.
-      if (!hasSampler(pkg)) opened.add(GraphStage.open(pkg, GraphNames.UNET, factory));
+      boolean sampler = useSampler && hasSampler(pkg);
+      opened.add(GraphStage.open(pkg, sampler ? GraphNames.SAMPLER : GraphNames.UNET, factory));
       return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
       closeAll(opened, e);
@@ -56,7 +68,7 @@ public final class ModelStages implements AutoCloseable {
     }
   }
 
-  /** The UNet graph (one denoising call); opened on first use when the package has a sampler graph. */
+  /** The UNet graph (one denoising call); opened on first use when the stages were opened for the sampler graph. */
   public synchronized GraphStage unet() {
     if (unet == null) {
       unet = GraphStage.open(pkg, GraphNames.UNET, factory);
