@@ -29,7 +29,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * java -cp anytext2-benchmarks.jar:lib/* io.anytext2.bench.EndToEnd --package pkg-fp16 --provider cuda \
- *     --runs 3 --out bench-fp16 [--reference pkg-fp32] [--sampler default|unbatched|batched|pinned]
+ *     --runs 3 --out bench-fp16 [--reference pkg-fp32] [--sampler default|stepwise|loopN|unbatched|batched|pinned] [--probe-batches 1,2|none]
  * }</pre>
  */
 public final class EndToEnd {
@@ -49,13 +49,7 @@ public final class EndToEnd {
     Path out = Path.of(a.getOrDefault("out", "bench-report"));
     int runs = Integer.parseInt(a.getOrDefault("runs", "3"));
     int size = Integer.parseInt(a.getOrDefault("size", "512"));
-    SamplerOptions sampler = switch (a.getOrDefault("sampler", "default")) {
-      case "default" -> SamplerOptions.DEFAULT;
-      case "unbatched" -> SamplerOptions.UNBATCHED;
-      case "batched" -> new SamplerOptions(true, false);
-      case "pinned" -> new SamplerOptions(false, true);
-      default -> throw new IllegalArgumentException("--sampler: expected default, unbatched, batched or pinned");
-    };
+    SamplerOptions sampler = sampler(a.getOrDefault("sampler", "default"));
     RuntimeOptions options = runtime(a.getOrDefault("provider", "cuda"), a.get("trt-cache"));
     List<Case> cases = new ArrayList<>();
     for (String c : a.getOrDefault("cases", "20x1,50x1,20x4").split(",")) {
@@ -87,9 +81,10 @@ public final class EndToEnd {
         log("sessions %.0f ms, first request %.0f ms on %s", openMs, ms(t1), p.provider());
 
         int latent = size / 8;
-        GraphStage unet = p.stages().unet;
+        GraphStage unet = p.stages().unet();
         Map<String, Object> unetCalls = new LinkedHashMap<>();
-        for (String bs : a.getOrDefault("probe-batches", "1,2,8").split(",")) {
+        String probes = a.getOrDefault("probe-batches", "1,2,8"); // "none": no UNet probe (opens the UNet graph)
+        for (String bs : probes.equals("none") ? new String[0] : probes.split(",")) {
           int b = Integer.parseInt(bs.trim());
           var in = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), b, latent, 7);
           int n = b >= 8 ? 5 : 15;
@@ -119,23 +114,39 @@ public final class EndToEnd {
     System.out.println(md);
   }
 
+  /** default (sampler graph in chunks of 5 where the package has it), stepwise (batched + pinned UNet calls), loopN, unbatched, batched, pinned. */
+  private static SamplerOptions sampler(String name) {
+    if (name.matches("loop\\d+")) return SamplerOptions.DEFAULT.withLoopChunk(Integer.parseInt(name.substring(4)));
+    return switch (name) {
+      case "default" -> SamplerOptions.DEFAULT;
+      case "stepwise" -> SamplerOptions.DEFAULT.withLoopChunk(0);
+      case "unbatched" -> SamplerOptions.UNBATCHED;
+      case "batched" -> new SamplerOptions(true, false);
+      case "pinned" -> new SamplerOptions(false, true);
+      default -> throw new IllegalArgumentException("--sampler: expected default, stepwise, loopN, unbatched, batched or pinned, found "
+          + name);
+    };
+  }
+
   private static Map<String, Object> runCase(AnyText2Pipeline p, Case c, int size, int runs) {
     AnyText2Request r = request(size, c.steps(), c.images());
     p.run(r); // warm-up: new shapes, cuDNN algorithm search
     List<Double> wall = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      long[] last = {0};
+      long[] last = {0, 0}; // time and step count of the listener's last call
       List<Double> perStep = new ArrayList<>();
       long t0 = System.nanoTime();
       p.run(r, (done, total, x0) -> {
         long now = System.nanoTime();
-        if (done > 1) perStep.add((now - last[0]) / 1e6); // step 1 also holds the text encoder and ControlNet
+        // the first call also holds the text encoder and ControlNet; the sampler graph reports per chunk
+        if (last[1] > 0) perStep.add((now - last[0]) / 1e6 / (done - last[1]));
         last[0] = now;
+        last[1] = done;
         return true;
       });
       wall.add(ms(t0));
-      steps.add(Stats.median(perStep));
+      steps.add(perStep.isEmpty() ? Double.NaN : Stats.median(perStep)); // one sampler call: no interval
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("case", c.name());
@@ -164,7 +175,7 @@ public final class EndToEnd {
       }
       int latent = size / 8;
       var unetIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), 1, latent, 11);
-      m.put("unet_rel_l2", UNetProbe.relativeError(p.stages().unet, ref.stages().unet, unetIn, GraphNames.UNET_OUT));
+      m.put("unet_rel_l2", UNetProbe.relativeError(p.stages().unet(), ref.stages().unet(), unetIn, GraphNames.UNET_OUT));
       var cnIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.CONTROLNET), 1, latent, 12);
       m.put("controlnet_rel_l2_map0", UNetProbe.relativeError(p.stages().controlNet, ref.stages().controlNet, cnIn,
           GraphNames.controlName(0)));

@@ -103,8 +103,8 @@ class BadInputTest {
     Path shapes = tmp.resolve("shapes");
     copyTree(TinyPackage.get(), shapes);
     String m = Files.readString(shapes.resolve("manifest.json"));
-    // claim a different latent channel count for the UNet input than the graph has
-    String changed = m.replaceFirst("(\"name\" : \"x\",\\s*\"dtype\" : \"float32\",\\s*\"shape\" : \\[ \"batch\", )4", "$18");
+    // claim a different latent channel count for the UNet's and the sampler's input than the graphs have
+    String changed = m.replaceAll("(\"name\" : \"x\",\\s*\"dtype\" : \"float32\",\\s*\"shape\" : \\[ \"batch\", )4", "$18");
     assertNotEquals(m, changed, "test setup: manifest edit");
     Files.writeString(shapes.resolve("manifest.json"), changed);
     assertOneLineError(CliRun.of("generate", "--model", shapes.toString(), "--prompt", "x", "--out", tmp.resolve("y.png").toString()),

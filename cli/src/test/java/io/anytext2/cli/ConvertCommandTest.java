@@ -45,7 +45,7 @@ class ConvertCommandTest {
     CliRun first = CliRun.of(args);
     assertEquals(0, first.code(), first.err());
     ModelPackage pkg = ModelPackage.open(out);
-    assertEquals(7, pkg.manifest().graphs().size());
+    assertEquals(8, pkg.manifest().graphs().size()); // 6 stages, OCR recognizer, sampler
     assertEquals(265, pkg.manifest().tokenizer().placeholderId());
     assertEquals(1000, pkg.manifest().scheduler().alphasCumprod().length);
     assertTrue(Files.size(out.resolve(pkg.graph(GraphNames.UNET).file())) > 1_000_000);

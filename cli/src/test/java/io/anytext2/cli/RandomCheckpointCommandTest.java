@@ -39,7 +39,7 @@ class RandomCheckpointCommandTest {
     assertEquals(0, convert.code(), convert.err());
     assertTrue(convert.out().matches("(?s).*peak heap \\d+ MB.*"), convert.out());
     ModelPackage p = ModelPackage.open(pkg);
-    assertEquals(7, p.manifest().graphs().size());
+    assertEquals(8, p.manifest().graphs().size()); // 6 stages, OCR recognizer, sampler
     assertTrue(Files.isRegularFile(pkg.resolve(p.graph(GraphNames.UNET).file())));
   }
 

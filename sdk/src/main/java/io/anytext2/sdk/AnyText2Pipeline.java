@@ -59,7 +59,7 @@ public final class AnyText2Pipeline implements AutoCloseable {
     ModelPackage pkg = ModelPackage.open(modelDir);
     var tokenizer = PackageTokenizer.load(pkg);
     ModelManifest m = pkg.manifest();
-    ModelStages stages = ModelStages.open(pkg, options);
+    ModelStages stages = ModelStages.open(pkg, options, sampler.loopChunk() > 0);
     TextConditioner text = new TextConditioner(stages.textEncoder, tokenizer, m.tokenizer().placeholderId(),
         m.config().clip().hiddenSize(), m.tokenizer().maxLength());
     DiffusionRunner runner =

@@ -15,7 +15,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +41,8 @@ final class GraphBuilder implements AutoCloseable {
   private final Set<String> names = new HashSet<>();
   private final Map<String, Integer> nextSuffix = new HashMap<>();
   private final Map<String, String> sharedConstants = new HashMap<>();
+  /** Subgraphs being built (innermost first); nodes go to the innermost, else to the main graph. */
+  private final Deque<GraphProto.Builder> bodies = new ArrayDeque<>();
 
   GraphBuilder(String graphName, WeightStorage storage) {
     if (graphName == null || graphName.isBlank()) {
@@ -75,7 +79,7 @@ final class GraphBuilder implements AutoCloseable {
   /** Appends a single-output node; returns the output's name. */
   String node(String opType, String scope, List<String> inputs, AttributeProto... attributes) {
     String out = fresh(scope + "/" + opType);
-    graph.addNode(
+    target().addNode(
         NodeProto.newBuilder()
             .setName(out)
             .setOpType(opType)
@@ -88,13 +92,44 @@ final class GraphBuilder implements AutoCloseable {
 
   /** An Identity node writing {@code input} to the (already claimed) value {@code output}. */
   void identity(String input, String output) {
-    graph.addNode(
+    target().addNode(
         NodeProto.newBuilder()
             .setName(output + "/Identity")
             .setOpType("Identity")
             .addInput(input)
             .addOutput(output)
             .build());
+  }
+
+  /** Appends a node with several (already claimed) outputs. */
+  void multiOutputNode(String opType, String name, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
+    target().addNode(NodeProto.newBuilder().setName(name).setOpType(opType).addAllInput(inputs).addAllOutput(outputs)
+        .addAllAttribute(Arrays.asList(attributes)).build());
+  }
+
+  // ---------------------------------------------------------------- subgraphs (Loop bodies)
+
+  /**
+   * Starts a subgraph: nodes go into it until {@link #endBody}. Its nodes may read any value of the
+   * enclosing graphs (ONNX outer scope), initializers included, which stay in the main graph: weights
+   * are stored once however many bodies read them.
+   */
+  void beginBody() {
+    bodies.push(GraphProto.newBuilder());
+  }
+
+  /** Ends the innermost subgraph; returns it with the given inputs and outputs. */
+  GraphProto endBody(String name, List<ValueInfoProto> inputs, List<ValueInfoProto> outputs) {
+    if (bodies.isEmpty()) throw new IllegalStateException("expected an open subgraph, found none");
+    return bodies.pop().setName(name).addAllInput(inputs).addAllOutput(outputs).build();
+  }
+
+  private GraphProto.Builder target() {
+    return bodies.isEmpty() ? graph : bodies.peek();
+  }
+
+  static AttributeProto attr(String name, GraphProto value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(value).build();
   }
 
   static AttributeProto attr(String name, long value) {
@@ -177,6 +212,7 @@ final class GraphBuilder implements AutoCloseable {
 
   /** A graph input; {@code dims} entries are Long (static) or String (symbolic). */
   void input(String name, ElemType type, Object[] dims) {
+    requireMainGraph("input " + name);
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       if (d instanceof String s) shape.addDimBuilder().setDimParam(s);
@@ -187,12 +223,22 @@ final class GraphBuilder implements AutoCloseable {
 
   /** A graph output; dimensions of -1 are left unnamed (unknown). */
   void output(String name, ElemType type, long[] dims) {
+    requireMainGraph("output " + name);
+    graph.addOutput(valueInfo(name, type, dims));
+  }
+
+  /** A value's type and shape; dimensions of -1 are left unnamed (unknown). */
+  static ValueInfoProto valueInfo(String name, ElemType type, long[] dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : dims) {
       if (d >= 0) shape.addDimBuilder().setDimValue(d);
       else shape.addDimBuilder();
     }
-    graph.addOutput(valueInfo(name, type, shape));
+    return valueInfo(name, type, shape);
+  }
+
+  private void requireMainGraph(String what) {
+    if (!bodies.isEmpty()) throw new IllegalStateException(what + ": expected the main graph, found an open subgraph");
   }
 
   /**
@@ -200,6 +246,7 @@ final class GraphBuilder implements AutoCloseable {
    * it. The graph cannot be extended afterwards.
    */
   void save(Path file) throws IOException {
+    requireMainGraph("save");
     if (graph.getOutputCount() == 0)
       throw new IllegalStateException("expected at least one graph output, found none");
     Path absolute = file.toAbsolutePath();
@@ -207,8 +254,8 @@ final class GraphBuilder implements AutoCloseable {
     initializers.finish(absolute.resolveSibling(location));
     // A network may read a weight only to check its shape (e.g. a conv applied to zeros, which is
     // its bias); initializers no node reads are left out so runtimes do not warn about them.
-    java.util.Set<String> used = new java.util.HashSet<>();
-    for (var n : graph.getNodeList()) used.addAll(n.getInputList());
+    Set<String> used = new HashSet<>();
+    collectUsed(graph.getNodeList(), used);
     for (var o : graph.getOutputList()) used.add(o.getName());
     GraphProto g =
         graph.clone()
@@ -232,6 +279,19 @@ final class GraphBuilder implements AutoCloseable {
   @Override
   public void close() throws IOException {
     initializers.close();
+  }
+
+  /** The inputs of {@code nodes} and of the nodes of their subgraphs (which read initializers as outer-scope values). */
+  private static void collectUsed(List<NodeProto> nodes, Set<String> used) {
+    for (NodeProto n : nodes) {
+      used.addAll(n.getInputList());
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          collectUsed(a.getG().getNodeList(), used);
+          for (var o : a.getG().getOutputList()) used.add(o.getName());
+        }
+      }
+    }
   }
 
   private static ValueInfoProto valueInfo(

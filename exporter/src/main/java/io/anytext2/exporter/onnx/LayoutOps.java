@@ -26,6 +26,16 @@ final class LayoutOps {
     this.g = g;
   }
 
+  /** The shapes taken so far, to {@link #restore} when leaving a subgraph. */
+  Map<String, String> saveCache() {
+    return new HashMap<>(spatialShapes);
+  }
+
+  void restore(Map<String, String> saved) {
+    spatialShapes.clear();
+    spatialShapes.putAll(saved);
+  }
+
   Value reshape(Value x, long... shape) {
     long[] out = StaticShapes.reshape(x.shape(), shape);
     return new Value(g.node("Reshape", "", List.of(x.name(), g.int64Vector(shape))), x.type(), out);

@@ -147,6 +147,27 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     g.close();
   }
 
+  // ---------------------------------------------------------------- for OnnxLoops (subgraphs)
+
+  GraphBuilder graph() {
+    return g;
+  }
+
+  TypeCasts casts() {
+    return casts;
+  }
+
+  /** A restorer that forgets the values cached after this call (values made in a subgraph stay in it). */
+  Runnable cacheScope() {
+    Map<String, String> d = new HashMap<>(derived), c = casts.saveCache(), l = layout.saveCache();
+    return () -> {
+      derived.clear();
+      derived.putAll(d);
+      casts.restore(c);
+      layout.restore(l);
+    };
+  }
+
   // ---------------------------------------------------------------- parameters and constants
 
   @Override

@@ -23,6 +23,16 @@ final class TypeCasts {
     this.compute = compute;
   }
 
+  /** The casts made so far, to {@link #restore} when leaving a subgraph (its Casts are invisible outside). */
+  Map<String, String> saveCache() {
+    return new HashMap<>(made);
+  }
+
+  void restore(Map<String, String> saved) {
+    made.clear();
+    made.putAll(saved);
+  }
+
   /** A float32 constant that adopts the type of the values it is combined with. */
   Value constant(float[] values, long[] shape) {
     Value v = new Value(g.floatConstant(values, shape), ElemType.FLOAT, shape);

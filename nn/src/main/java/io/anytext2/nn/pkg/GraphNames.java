@@ -48,6 +48,25 @@ public final class GraphNames {
   public static final String UNET_IN_ATTNX = "attnx_scale"; // [] float
   public static final String UNET_OUT = "eps"; // [B,4,h,w]
 
+  /**
+   * Optional: a chunk of guided DDIM steps (η = 0) in one call, an ONNX Loop whose body runs the UNet
+   * on cond + uncond as one batch of 2B, guidance and the DDIM update (MODEL.md §3.9, §3.10). The
+   * contexts, control maps and AttnX scale are the UNet's inputs for that batch (cond rows first) and
+   * stay bound for the whole call; the per-step rows (sampling order) are the timestep per batch row
+   * and the DDIM coefficients; the latent is carried from step to step. Packages without it run the
+   * loop step by step with {@link #UNET}.
+   */
+  public static final String SAMPLER = "sampler";
+  public static final String SMP_IN_X = "x"; // [B,4,h,w] latent before the first step of the chunk
+  public static final String SMP_IN_TIMESTEPS = "timesteps"; // [S,2B] float, per step and batch row
+  public static final String SMP_IN_SQRT_ALPHA = "sqrt_alpha"; // [S] sqrt(a_t)
+  public static final String SMP_IN_SQRT_ONE_MINUS_ALPHA = "sqrt_one_minus_alpha"; // [S] sqrt(1 - a_t)
+  public static final String SMP_IN_SQRT_ALPHA_PREV = "sqrt_alpha_prev"; // [S] sqrt(a_prev)
+  public static final String SMP_IN_DIRECTION = "direction_scale"; // [S] sqrt(1 - a_prev - sigma^2)
+  public static final String SMP_IN_CFG = "cfg_scale"; // [] float
+  public static final String SMP_OUT_X = "x_next"; // [B,4,h,w] latent after the last step
+  public static final String SMP_OUT_PRED_X0 = "pred_x0"; // [B,4,h,w] pred_x0 of the last step
+
   /** VAE encoder: image in [-1,1] → posterior mean and clamped log-variance (unscaled). */
   public static final String VAE_ENCODER = "vae_encoder";
   public static final String VAE_ENC_IN = "image"; // [B,3,H,W]

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The model side of a request, in the order of MODEL.md §1.2: line embeddings, the four caption
  * encodings, the masked-image latent, the two ControlNet passes (once per request and branch,
- * §3.9), the DDIM loop with two UNet calls per step (conditional first), and the VAE decoder.
+ * §3.9), the DDIM loop with two UNet calls per step (conditional first; batched, or as chunks of steps in the
+ * package's sampler graph where {@link SamplerOptions} allow), and the VAE decoder.
  * Thread-safe: it keeps no per-run state.
  */
 public final class DiffusionRunner {
@@ -82,6 +83,12 @@ public final class DiffusionRunner {
     DdimScheduler ddim = DdimScheduler.create(alphasCumprod, params.steps(), params.eta());
     FloatTensor ctxCond = cImg.repeatBatch(batch);
     FloatTensor ctxUncond = guided ? uImg.repeatBatch(batch) : null;
+    if (SamplerGraphLoop.usable(stages, sampler, ddim, ctxCond, ctxUncond, trace)) {
+      FloatTensor latent = SamplerGraphLoop.run(stages, sampler.loopChunk(), ddim, xT, ctxCond, ctrlCond, ctxUncond,
+          ctrlUncond, params, listener);
+      trace.tensor("sample/final_latent", latent);
+      return latent;
+    }
     try (UNetCalls unet = UNetCalls.prepare(this, ctxCond, ctrlCond, ctxUncond, ctrlUncond, params.attnxScale())) {
       return loop(ddim, unet, xT, params, stepNoise, listener, trace);
     }
@@ -159,7 +166,7 @@ public final class DiffusionRunner {
   public float[] eps(FloatTensor x, float t, FloatTensor context, List<FloatTensor> controls, float attnxScale) {
     Map<String, Object> in = new HashMap<>(UNetCalls.fixedInputs(context, controls, attnxScale));
     in.putAll(UNetCalls.stepInputs(x, t));
-    return stages.unet.run(in).get(GraphNames.UNET_OUT).data();
+    return stages.unet().run(in).get(GraphNames.UNET_OUT).data();
   }
 
   ModelStages stages() {

@@ -17,13 +17,14 @@ public final class ModelStages implements AutoCloseable {
   public final GraphStage embedding;
   public final GraphStage textEncoder;
   public final GraphStage controlNet;
-  public final GraphStage unet;
   public final GraphStage vaeEncoder;
   public final GraphStage vaeDecoder;
   private final SessionFactory factory;
   private final List<GraphStage> opened;
   private final ModelPackage pkg;
   private GraphStage vaeDecoderFp32;
+  private GraphStage unet;
+  private GraphStage sampler;
 
   private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
     this.opened = s;
@@ -32,24 +33,66 @@ public final class ModelStages implements AutoCloseable {
     embedding = s.get(0);
     textEncoder = s.get(1);
     controlNet = s.get(2);
-    unet = s.get(3);
-    vaeEncoder = s.get(4);
-    vaeDecoder = s.get(5);
+    vaeEncoder = s.get(3);
+    vaeDecoder = s.get(4);
+    if (s.get(5).name().equals(GraphNames.SAMPLER)) sampler = s.get(5);
+    else unet = s.get(5);
   }
 
+  /** Opens the stages for step-by-step UNet calls (the UNet graph opens now, a sampler graph on first use). */
   public static ModelStages open(ModelPackage pkg, RuntimeOptions options) {
+    return open(pkg, options, false);
+  }
+
+  /**
+   * Opens the stages; of the UNet and sampler graphs (each holds the UNet weights, and a run uses one of
+   * them) only the one a run will use opens now, so that a session holds one copy on the device and a
+   * broken graph is reported here; the other opens on first use.
+   *
+   * @param useSampler whether runs will use the package's sampler graph (see {@link SamplerOptions#loopChunk})
+   */
+  public static ModelStages open(ModelPackage pkg, RuntimeOptions options, boolean useSampler) {
     SessionFactory factory = new SessionFactory(options);
     List<GraphStage> opened = new ArrayList<>();
     try {
-      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET, GraphNames.UNET,
+      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
         opened.add(GraphStage.open(pkg, name, factory));
       }
+      boolean sampler = useSampler && hasSampler(pkg);
+      opened.add(GraphStage.open(pkg, sampler ? GraphNames.SAMPLER : GraphNames.UNET, factory));
       return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
     }
+  }
+
+  /** The UNet graph (one denoising call); opened on first use when the stages were opened for the sampler graph. */
+  public synchronized GraphStage unet() {
+    if (unet == null) {
+      unet = GraphStage.open(pkg, GraphNames.UNET, factory);
+      opened.add(unet);
+    }
+    return unet;
+  }
+
+  /** Whether the package has the optional {@link GraphNames#SAMPLER} graph (older packages do not). */
+  public boolean hasSampler() {
+    return hasSampler(pkg);
+  }
+
+  /** The {@link GraphNames#SAMPLER} graph, opened on first use; null when the package has none. */
+  public synchronized GraphStage sampler() {
+    if (sampler == null && hasSampler()) {
+      sampler = GraphStage.open(pkg, GraphNames.SAMPLER, factory);
+      opened.add(sampler);
+    }
+    return sampler;
+  }
+
+  private static boolean hasSampler(ModelPackage pkg) {
+    return pkg.manifest().graphs().containsKey(GraphNames.SAMPLER);
   }
 
   /**

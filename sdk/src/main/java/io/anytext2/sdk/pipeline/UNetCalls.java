@@ -35,7 +35,7 @@ final class UNetCalls implements AutoCloseable {
     SamplerOptions o = runner.sampler();
     boolean guided = ctxUncond != null;
     boolean batched = guided && o.batchGuidance() && ctxCond.dim(1) == ctxUncond.dim(1);
-    UNetCalls calls = new UNetCalls(runner.stages().unet, (int) ctxCond.dim(0), guided, batched);
+    UNetCalls calls = new UNetCalls(runner.stages().unet(), (int) ctxCond.dim(0), guided, batched);
     try {
       if (batched) {
         List<FloatTensor> both = new ArrayList<>();

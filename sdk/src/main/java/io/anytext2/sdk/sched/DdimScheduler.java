@@ -160,6 +160,26 @@ public final class DdimScheduler {
     return sigmas[checkStep(k)];
   }
 
+  /** {@code sqrt(a_k)} (float32), the divisor of pred_x0. */
+  public float sqrtAlpha(int k) {
+    return sqrtAlphas[checkStep(k)];
+  }
+
+  /** {@code sqrt(1 − a_k)} (float32). */
+  public float sqrtOneMinusAlpha(int k) {
+    return sqrtOneMinusAlphas[checkStep(k)];
+  }
+
+  /** {@code sqrt(a_prev)} (float32). */
+  public float sqrtAlphaPrev(int k) {
+    return sqrtAlphasPrev[checkStep(k)];
+  }
+
+  /** {@code sqrt(1 − a_prev − σ_k²)} (float32), the scale of the direction pointing to x_t. */
+  public float directionScale(int k) {
+    return directionScales[checkStep(k)];
+  }
+
   public double eta() {
     return eta;
   }

@@ -1,0 +1,130 @@
+package io.anytext2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.AnyText2Pipeline;
+import io.anytext2.sdk.AnyText2Request;
+import io.anytext2.sdk.GenerationResult;
+import io.anytext2.sdk.Rgb;
+import io.anytext2.sdk.TextLine;
+import io.anytext2.sdk.pipeline.SamplerOptions;
+import io.anytext2.sdk.runtime.RuntimeOptions;
+import io.anytext2.sdk.tensor.FloatTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sampler graph (an ONNX Loop over chunks of DDIM steps) against the step-by-step UNet loop on the
+ * tiny fixture package: the same latents, the listener after each chunk, and packages without the graph
+ * still run step by step.
+ */
+class SamplerGraphTest {
+  private static final int STEPS = 10; // tiny.yaml: 1000 timesteps, so 10 DDIM steps
+
+  /** What the listener saw: the step counts and the pred_x0 of the last call. */
+  private record Seen(List<Integer> steps, List<FloatTensor> predX0s, FloatTensor lastPredX0, GenerationResult result) {}
+
+  private static AnyText2Request request(int count) {
+    return AnyText2Request.generate("a wooden sign").size(128, 128).steps(STEPS).seed(11).count(count)
+        .line(TextLine.of("HELLO").withColor(new Rgb(200, 30, 40))).line(TextLine.of("Java2")).build();
+  }
+
+  private static Seen run(Path pkg, SamplerOptions options, AnyText2Request request) {
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2), options)) {
+      List<Integer> steps = new ArrayList<>();
+      List<FloatTensor> all = new ArrayList<>();
+      FloatTensor[] last = new FloatTensor[1];
+      GenerationResult r = p.run(request, (done, total, predX0) -> {
+        steps.add(done);
+        last[0] = predX0;
+        all.add(predX0);
+        return true;
+      });
+      return new Seen(steps, all, last[0], r);
+    }
+  }
+
+  private static double maxAbsDiff(FloatTensor a, FloatTensor b) {
+    assertArrayEquals(a.shape(), b.shape());
+    double m = 0;
+    for (int i = 0; i < a.data().length; i++) m = Math.max(m, Math.abs(a.data()[i] - b.data()[i]));
+    return m;
+  }
+
+  @Test
+  void samplerGraphGivesTheLatentsOfTheStepByStepLoop() throws Exception {
+    Path pkg = TinyPackage.get();
+    for (int count : new int[] {1, 2}) {
+      Seen perStep = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(0), request(count));
+      Seen chunked = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(4), request(count));
+      Seen whole = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(100), request(count));
+      assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), perStep.steps());
+      assertEquals(List.of(4, 8, 10), chunked.steps(), "the listener hears after each chunk of the sampler graph");
+      assertEquals(List.of(10), whole.steps());
+      Seen single = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(1), request(count));
+      assertEquals(perStep.steps(), single.steps());
+      // The UNet inside the Loop body is the same network, but ONNX Runtime plans (fuses, splits work
+      // over threads) a subgraph on its own, so ε differs in the last float32 bits (about 1e-6
+      // relative); pred_x0 divides by sqrt(a_t) ≈ 0.07 at the first step. Hence a relative bound.
+      double scale = 0;
+      for (float v : perStep.lastPredX0().data()) scale = Math.max(scale, Math.abs(v));
+      double dSingle = maxAbsDiff(perStep.lastPredX0(), single.lastPredX0()) / scale;
+      double dChunked = maxAbsDiff(perStep.lastPredX0(), chunked.lastPredX0()) / scale;
+      double dWhole = maxAbsDiff(perStep.lastPredX0(), whole.lastPredX0()) / scale;
+      System.out.printf("[sampler-graph] batch %d: max |pred_x0| %.3g; max |diff| / max |pred_x0| vs step by step: "
+          + "chunks of 1 %.3g, of 4 %.3g, one call %.3g%n", count, scale, dSingle, dChunked, dWhole);
+      assertTrue(dSingle <= 1e-5, "chunks of 1 vs step by step: " + dSingle);
+      assertTrue(dChunked <= 1e-5, "chunks of 4 vs step by step: " + dChunked);
+      assertTrue(dWhole <= 1e-5, "one call vs step by step: " + dWhole);
+      for (int i = 0; i < count; i++) {
+        byte[] a = perStep.result().images().get(i).pixels(), b = chunked.result().images().get(i).pixels();
+        int worst = 0;
+        for (int j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs((a[j] & 0xff) - (b[j] & 0xff)));
+        assertTrue(worst <= 1, "image " + i + " differs by " + worst + "/255");
+      }
+    }
+  }
+
+  @Test
+  void packagesWithoutTheSamplerGraphRunStepByStep(@TempDir Path tmp) throws Exception {
+    Path pkg = TinyPackage.get();
+    Path old = tmp.resolve("old");
+    Files.createDirectories(old);
+    try (Stream<Path> files = Files.list(pkg)) {
+      for (Path f : files.toList()) {
+        if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(GraphNames.SAMPLER + ".")) {
+          Files.createSymbolicLink(old.resolve(f.getFileName()), f);
+        } else if (Files.isDirectory(f)) {
+          Files.createSymbolicLink(old.resolve(f.getFileName()), f);
+        }
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(pkg.resolve("manifest.json").toFile());
+    assertNotNull(manifest.get("graphs").get(GraphNames.SAMPLER), "new packages ship the sampler graph");
+    ((ObjectNode) manifest.get("graphs")).remove(GraphNames.SAMPLER);
+    Files.delete(old.resolve("manifest.json"));
+    json.writeValue(old.resolve("manifest.json").toFile(), manifest);
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(old, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
+      assertFalse(p.stages().hasSampler());
+      assertNull(p.stages().sampler());
+    }
+    Seen oldRun = run(old, SamplerOptions.DEFAULT, request(1));
+    Seen newRun = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(0), request(1));
+    assertEquals(newRun.steps(), oldRun.steps());
+    assertArrayEquals(newRun.result().images().get(0).pixels(), oldRun.result().images().get(0).pixels());
+  }
+}
