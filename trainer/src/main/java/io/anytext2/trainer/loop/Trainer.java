@@ -23,6 +23,7 @@ import io.anytext2.trainer.model.AnyText2TrainingModel;
 import io.anytext2.trainer.model.ModelSpec;
 import io.anytext2.trainer.model.PreparedSample;
 import io.anytext2.trainer.model.TrainingBatch;
+import io.anytext2.trainer.model.PretrainingLosses;
 import io.anytext2.trainer.model.TrainingStage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -285,7 +286,9 @@ public final class Trainer {
     static Session fresh(TrainingConfig cfg, RunFolder run, NDManager root, Path initOverride) throws IOException {
       Path init = run.initialCheckpoint(cfg, initOverride);
       try (Checkpoint ckpt = io.anytext2.exporter.ckpt.Checkpoints.open(init)) {
-        return open(cfg, root, ckpt);
+        Session s = open(cfg, root, ckpt);
+        if (cfg.loss().stage() == TrainingStage.VAE) PretrainingLosses.startVae(s.store, s.model.config().vae().embedDim());
+        return s;
       }
     }
 

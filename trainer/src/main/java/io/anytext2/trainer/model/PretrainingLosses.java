@@ -14,10 +14,26 @@ import java.util.List;
  * that the default model needs because no pretrained SD1.5 VAE or PP-OCRv3 recognizer exists here.
  * Both read the same training batches as the AnyText2 stage.
  */
-final class PretrainingLosses {
+public final class PretrainingLosses {
   static final String RECOGNIZER_PREFIX = "text_predictor.";
+  /**
+   * Log-variance the posterior starts from in a fresh VAE stage (σ = e^−4 ≈ 0.02). A random
+   * {@code quant_conv} gives log σ² ≈ 0, i.e. latent noise as large as the signal, and Adam lowers a
+   * bias by about one learning rate per step, so the decoder would long see noise and learn only the
+   * mean picture (measured: the loss stayed at the mean-picture level for 90 steps).
+   */
+  static final float VAE_START_LOGVAR = -8f;
 
   private PretrainingLosses() {}
+
+  /** Sets the log-variance half of {@code first_stage_model.quant_conv.bias} to {@link #VAE_START_LOGVAR} (fresh VAE stages). */
+  public static void startVae(io.anytext2.trainer.djl.ParameterStore params, int embedDim) {
+    String key = "first_stage_model.quant_conv.bias";
+    float[] bias = params.get(key).toFloatArray();
+    if (bias.length != 2 * embedDim) throw new IllegalArgumentException(key + ": expected " + 2 * embedDim + " values, found " + bias.length);
+    for (int c = embedDim; c < 2 * embedDim; c++) bias[c] = VAE_START_LOGVAR;
+    params.set(key, bias);
+  }
 
   /**
    * VAE: x̂ = D(z), z = μ + σ·ε' from the encoder's posterior; loss = mean|x − x̂| + mean (x − x̂)² +
