@@ -23,6 +23,8 @@ import io.anytext2.trainer.model.AnyText2TrainingModel;
 import io.anytext2.trainer.model.ModelSpec;
 import io.anytext2.trainer.model.PreparedSample;
 import io.anytext2.trainer.model.TrainingBatch;
+import io.anytext2.trainer.model.PretrainingLosses;
+import io.anytext2.trainer.model.TrainingStage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -108,7 +110,8 @@ public final class Trainer {
     boolean fresh = s.globalStep == 0 && s.microBatch == 0;
     if (fresh) io.anytext2.trainer.log.ImageGrid.clear(run.dir());
     String configHash = TrainingState.sha256(cfg.text());
-    List<String> extraColumns = List.of("loss");
+    String stageColumn = cfg.loss().stage().extraColumn();
+    List<String> extraColumns = stageColumn == null ? List.of("loss") : List.of("loss", stageColumn);
     int skippedSamples = 0;
     int skippedBatches = 0;
     int consecutiveFailures = 0;
@@ -146,7 +149,7 @@ public final class Trainer {
         if (!prepared.isEmpty()) {
           TrainingBatch tbatch = new TrainingBatch(prepared);
           ok = microStep(s, op, tbatch, window, withGradient);
-          if (ok && cfg.log().imageEvery() > 0 && s.batchInEpoch % cfg.log().imageEvery() == 0) {
+          if (ok && cfg.loss().stage() == TrainingStage.ANYTEXT2 && cfg.log().imageEvery() > 0 && s.batchInEpoch % cfg.log().imageEvery() == 0) {
             images.log(op, s.root, tbatch, s.model.drawNoise(t.seed(), s.microBatch, tbatch), s.globalStep, s.epoch, s.batchInEpoch);
           }
         }
@@ -172,15 +175,19 @@ public final class Trainer {
         window = new Window();
         lastLoss = values.getOrDefault("loss", Double.NaN);
         if (!values.isEmpty()) {
-          metrics.append(s.globalStep, Map.of("loss_simple", values.get("loss_simple"), "loss_ocr", values.get("loss_ocr"),
-              "loss_ctc", values.get("loss_ctc"), "lr", (double) t.optimizer().lr(), "loss", values.get("loss")));
+          Map<String, Double> row = new LinkedHashMap<>(Map.of("loss_simple", values.get("loss_simple"), "loss_ocr",
+              values.get("loss_ocr"), "loss_ctc", values.get("loss_ctc"), "lr", (double) t.optimizer().lr(), "loss", values.get("loss")));
+          if (stageColumn != null) row.put(stageColumn, values.get("extra"));
+          metrics.append(s.globalStep, row);
           Map<String, Double> scalars = new LinkedHashMap<>();
           scalars.put("t/sim", values.get("loss_simple"));
           scalars.put("t/loss", values.get("loss"));
           if (cfg.loss().alpha() > 0) scalars.put("t/ocr", values.get("loss_ocr"));
           if (cfg.loss().beta() > 0) scalars.put("t/ctc", values.get("loss_ctc"));
+          if (stageColumn != null) scalars.put("t/" + stageColumn, values.get("extra"));
           tb.addScalars(scalars, s.globalStep);
-          progress.update(s.globalStep, Map.of("loss", values.get("loss"), "epoch", (double) s.epoch));
+          progress.update(s.globalStep, stageColumn == null ? Map.of("loss", values.get("loss"), "epoch", (double) s.epoch)
+              : Map.of("loss", values.get("loss"), stageColumn, values.get("extra"), "epoch", (double) s.epoch));
         }
         boolean stop = s.globalStep >= total;
         TrainingState state = s.state(configHash);
@@ -239,6 +246,7 @@ public final class Trainer {
     double ocr;
     double ctc;
     double total;
+    double extra;
 
     void add(AnyText2TrainingModel.Losses l, float t) {
       losses++;
@@ -246,11 +254,13 @@ public final class Trainer {
       ocr += l.ocr();
       ctc += l.ctc();
       total += t;
+      extra += l.extra();
     }
 
     Map<String, Double> means() {
       if (losses == 0) return Map.of();
-      return Map.of("loss_simple", simple / losses, "loss_ocr", ocr / losses, "loss_ctc", ctc / losses, "loss", total / losses);
+      return Map.of("loss_simple", simple / losses, "loss_ocr", ocr / losses, "loss_ctc", ctc / losses, "loss", total / losses, "extra",
+          extra / losses);
     }
   }
 
@@ -276,7 +286,9 @@ public final class Trainer {
     static Session fresh(TrainingConfig cfg, RunFolder run, NDManager root, Path initOverride) throws IOException {
       Path init = run.initialCheckpoint(cfg, initOverride);
       try (Checkpoint ckpt = io.anytext2.exporter.ckpt.Checkpoints.open(init)) {
-        return open(cfg, root, ckpt);
+        Session s = open(cfg, root, ckpt);
+        if (cfg.loss().stage() == TrainingStage.VAE) PretrainingLosses.startVae(s.store, s.model.config().vae().embedDim());
+        return s;
       }
     }
 

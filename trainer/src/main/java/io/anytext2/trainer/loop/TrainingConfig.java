@@ -6,6 +6,7 @@ import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.trainer.loss.OcrDictionary;
 import io.anytext2.trainer.model.LossSettings;
 import io.anytext2.trainer.model.TrainableSet;
+import io.anytext2.trainer.model.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ public record TrainingConfig(
    * @param init the initial AnyText2 checkpoint (TRAINING.md §4), "random" for seeded random
    *     weights (tiny smoke runs), or null (then --init is required)
    * @param ocrDictionary recognizer characters (needed for loss_beta > 0)
+   * @param trainable the trained keys: {@code stage} (anytext2, vae, recognizer; see {@link TrainingStage})
+   *     and the switches {@code sd_locked}, {@code unlock_qkv}, {@code from_scratch}
    * @param randomOcr the recognizer's size when {@code init} is "random" (otherwise the
    *     checkpoint's shapes decide): {@code ocr_conv1_channels} (16 official) and {@code ocr_classes}
    *     (6625 official; default: the dictionary's class count)
@@ -81,20 +84,21 @@ public record TrainingConfig(
     Path dir = file.toAbsolutePath().getParent();
     Section r = new Section("", root, Set.of("model", "data", "train", "loss", "log", "checkpoint"));
     Section m = r.section("model", Set.of("config", "init", "ocr_dictionary", "sd_locked", "unlock_qkv", "ocr_conv1_channels",
-        "ocr_classes"));
+        "ocr_classes", "stage", "from_scratch"));
     Section d = r.section("data", Set.of("json", "percent", "synthetic", "synthetic_scripts", "size", "mask_ratio", "font_hint_prob", "color_prob",
         "workers", "prefetch"));
     Section t = r.section("train", Set.of("seed", "batch_size", "accumulate_grad_batches", "epochs", "learning_rate", "beta1",
         "beta2", "eps", "weight_decay"));
-    Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight"));
+    Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight", "kl_weight"));
     Section g = r.section("log", Set.of("image_every", "image_steps", "image_cfg"));
     Section c = r.section("checkpoint", Set.of("top_k", "every_steps"));
 
     Path dictionary = m.path("ocr_dictionary", dir);
     int classes = m.integer("ocr_classes", dictionary != null && Files.isRegularFile(dictionary)
         ? OcrDictionary.read(dictionary).classes() : OcrConfig.official().numClasses());
+    TrainingStage stage = TrainingStage.parse(m.string("stage", "anytext2"));
     Model model = new Model(m.path("config", dir), m.string("init", null), dictionary,
-        new TrainableSet(m.bool("sd_locked", true), m.bool("unlock_qkv", false)),
+        new TrainableSet(m.bool("sd_locked", true), m.bool("unlock_qkv", false), m.bool("from_scratch", false), stage),
         OcrConfig.fromShapes(m.integer("ocr_conv1_channels", OcrConfig.official().firstConvChannels()), classes));
     List<Path> json = new ArrayList<>();
     for (String p : d.strings("json")) json.add(dir.resolve(p).normalize());
@@ -110,7 +114,7 @@ public record TrainingConfig(
         positive(t, "epochs", 15), new AdamW.Settings((float) t.number("learning_rate", 2e-5), (float) t.number("beta1", 0.9),
             (float) t.number("beta2", 0.999), (float) t.number("eps", 1e-8), (float) t.number("weight_decay", 0.01)));
     LossSettings loss = new LossSettings((float) l.number("loss_alpha", 0), (float) l.number("loss_beta", 0),
-        (float) l.number("latin_weight", 1), l.bool("with_step_weight", true));
+        (float) l.number("latin_weight", 1), l.bool("with_step_weight", true), stage, (float) l.number("kl_weight", 1e-6));
     Log log = new Log(g.integer("image_every", 1000), positive(g, "image_steps", 50), (float) g.number("image_cfg", 9.0));
     try {
       io.anytext2.sdk.sched.DdimScheduler.sd15(log.imageSteps(), 0); // the sampler's own check of the step count

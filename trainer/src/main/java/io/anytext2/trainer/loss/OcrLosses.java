@@ -54,23 +54,52 @@ public final class OcrLosses {
     NDArray ocr = op.mul(op.reshape(op.meanKeepDims(op.mul(diff, diff), 1, 2), n), weights);
     if (targets == null) return new PerLine(ocr, null);
 
-    NDArray lp = op.own(recognizer.logits(op, neckD).logSoftmax(2)); // [N, 40, C]
+    NDArray nll = ctc(op, recognizer, neckD, targets).nll();
+    NDArray ctc = op.mul(op.scale(nll, 1f / OcrConfig.STEPS), weights); // the original's "/ input_lengths · weight"
+    return new PerLine(ocr, ctc);
+  }
+
+  /** Per-line CTC negative log-likelihoods [N] (value of the exact CTC, gradient through the logits) and greedy exact matches. */
+  public record Ctc(NDArray nll, int exactMatches) {}
+
+  /**
+   * CTC of the recognizer's logits on {@code neck} [N, 40, dims] against {@code targets} (class ids,
+   * blank 0): value from {@link CtcLoss}, gradient injected through a surrogate term. Also counts the
+   * lines whose greedy decode (arg-max per step, repeats merged, blanks dropped) equals the target.
+   */
+  public static Ctc ctc(DjlOps op, OcrRecognizer recognizer, NDArray neck, List<int[]> targets) {
+    int n = targets.size();
+    NDArray lp = op.own(recognizer.logits(op, neck).logSoftmax(2)); // [N, 40, C]
     long[] s = lp.getShape().getShape();
     int steps = (int) s[1];
     int classes = (int) s[2];
     float[] host = lp.toFloatArray();
     float[] values = new float[n];
     float[] grad = new float[host.length];
+    int exact = 0;
     for (int l = 0; l < n; l++) {
       double[][] rows = new double[steps][classes];
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) rows[t][k] = host[(l * steps + t) * classes + k];
       CtcLoss.Result r = CtcLoss.compute(rows, targets.get(l));
       values[l] = (float) r.nll();
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) grad[(l * steps + t) * classes + k] = (float) r.gradient()[t][k];
+      if (java.util.Arrays.equals(greedy(rows), targets.get(l))) exact++;
     }
     NDArray surrogate = op.mul(op.create(grad, s), op.own(lp.sub(op.own(lp.stopGradient()))));
     NDArray nll = op.add(op.create(values, n), op.reshape(op.sumKeepDims(surrogate, 1, 2), n)); // value CTC, gradient G
-    NDArray ctc = op.mul(op.scale(nll, 1f / OcrConfig.STEPS), weights); // the original's "/ input_lengths · weight"
-    return new PerLine(ocr, ctc);
+    return new Ctc(nll, exact);
+  }
+
+  /** Greedy CTC decode of [steps][classes] scores: arg-max per step, repeats merged, blanks (0) dropped. */
+  static int[] greedy(double[][] rows) {
+    List<Integer> out = new ArrayList<>();
+    int previous = 0;
+    for (double[] row : rows) {
+      int best = 0;
+      for (int k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+      if (best != 0 && best != previous) out.add(best);
+      previous = best;
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
   }
 }

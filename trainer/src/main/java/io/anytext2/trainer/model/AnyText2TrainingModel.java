@@ -39,8 +39,15 @@ public final class AnyText2TrainingModel {
   public static final String FONT_PREDICTOR = "embedding_manager.font_predictor.";
   static final String CLIP_PREFIX = GraphBuilders.CLIP;
 
-  /** The losses of one micro-batch: {@code total} (scalar, in the graph) and host means for logging. */
-  public record Losses(NDArray total, float simple, float ocr, float ctc) {}
+  /**
+   * The losses of one micro-batch: {@code total} (scalar, in the graph) and host means for logging;
+   * {@code extra} is the stage's own metric ({@link TrainingStage#extraColumn()}), 0 for AnyText2.
+   */
+  public record Losses(NDArray total, float simple, float ocr, float ctc, float extra) {
+    public Losses(NDArray total, float simple, float ocr, float ctc) {
+      this(total, simple, ocr, ctc, 0f);
+    }
+  }
 
   private final AnyText2Config cfg;
   private final ParameterStore params;
@@ -126,10 +133,13 @@ public final class AnyText2TrainingModel {
   }
 
   /**
-   * The training forward pass of one micro-batch in {@code op}'s scope; call inside a gradient
+   * The training forward pass of one micro-batch in {@code op}'s scope (the objective of the
+   * configured {@link TrainingStage}); call inside a gradient
    * collector and run backward on {@link Losses#total()}.
    */
   public Losses forward(DjlOps op, TrainingBatch b, StepNoise noise) {
+    if (losses.stage() == TrainingStage.VAE) return PretrainingLosses.vae(op, vae, b, noise, losses.klWeight());
+    if (losses.stage() == TrainingStage.RECOGNIZER) return PretrainingLosses.recognizer(op, textPredictor, b);
     op.trainMode(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode: batch statistics, dropout 0.1 (P-5)
     try {
       return trainingForward(op, b, noise);

@@ -3,11 +3,23 @@ package io.anytext2.trainer.model;
 /**
  * The loss weights of the original's model YAML (TRAINING.md §3.5.2, §3.6): {@code loss_alpha}
  * (OCR perceptual loss on recognizer neck features), {@code loss_beta} (CTC loss), the weight of
- * Latin lines, and whether the OCR terms are weighted by ᾱ_t ({@code with_step_weight}).
+ * Latin lines, and whether the OCR terms are weighted by ᾱ_t ({@code with_step_weight}). The
+ * {@code stage} says which objective a run optimises ({@link TrainingStage}); {@code klWeight} is the
+ * KL weight of the {@link TrainingStage#VAE} stage.
  */
-public record LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight) {
+public record LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight, TrainingStage stage, float klWeight) {
+
+  /** The AnyText2 objective. */
+  public LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight) {
+    this(alpha, beta, latinWeight, stepWeight, TrainingStage.ANYTEXT2, 0f);
+  }
 
   public LossSettings {
+    if (stage == null) throw new IllegalArgumentException("expected a training stage, found null");
+    if (!(klWeight >= 0)) throw new IllegalArgumentException("expected a non-negative kl_weight, found " + klWeight);
+    if (stage == TrainingStage.RECOGNIZER && !(beta > 0)) {
+      throw new IllegalArgumentException("the recognizer stage trains with CTC: expected loss_beta > 0, found " + beta);
+    }
     if (!(alpha >= 0) || !(beta >= 0) || !(latinWeight >= 0)) {
       throw new IllegalArgumentException("expected non-negative loss weights, found alpha " + alpha + ", beta " + beta
           + ", latin_weight " + latinWeight);
