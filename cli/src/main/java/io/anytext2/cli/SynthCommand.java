@@ -48,6 +48,16 @@ final class SynthCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace an existing anyword.json (and same-named images) in the output folder")
   boolean overwrite;
 
+  @Option(names = "--max-lines", defaultValue = "3", description = "at most this many text lines per image, 1-5 (default: ${DEFAULT-VALUE})")
+  int maxLines;
+
+  @Option(names = "--max-words", defaultValue = "3", description = "at most this many words per Latin line, 1-3 (default: ${DEFAULT-VALUE})")
+  int maxWords;
+
+  @Option(names = "--text-height", defaultValue = "0.06,0.18",
+      description = "MIN,MAX ink height of a line as a fraction of the image side (default: ${DEFAULT-VALUE})")
+  String textHeight;
+
   @Override
   public Integer call() {
     if (count < 1) {
@@ -66,10 +76,22 @@ final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected --threads >= 1, found " + workers);
     }
     SyntheticAnyWord gen = new SyntheticAnyWord(
-        new SyntheticAnyWord.Options(size, seed, SyntheticAnyWord.Script.parseList(languages)));
+        new SyntheticAnyWord.Options(size, seed, SyntheticAnyWord.Script.parseList(languages), layout()));
     SyntheticAnyWord.Summary s = gen.write(out, count, fmt, workers);
     System.out.printf(Locale.ROOT, "wrote %d images (%d lines, %d marked invalid) and %s in %.1f s (%.0f images/s)%n",
         s.images(), s.lines(), s.invalidLines(), s.json(), s.seconds(), s.images() / Math.max(1e-9, s.seconds()));
     return 0;
+  }
+
+  private SyntheticAnyWord.Layout layout() {
+    String[] h = textHeight.split(",");
+    if (h.length != 2) {
+      throw new IllegalArgumentException("expected --text-height MIN,MAX (e.g. 0.18,0.32), found " + textHeight);
+    }
+    try {
+      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected --text-height MIN,MAX as numbers, found " + textHeight);
+    }
   }
 }

@@ -51,6 +51,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--init", description = "initial AnyText2 checkpoint (TRAINING.md §4), overriding the config's model.init")
   Path init;
 
+  @Option(names = "--init-part", paramLabel = "PREFIX=FILE",
+      description = "with --init: take the weights whose keys start with PREFIX from FILE (repeatable), e.g. "
+          + "text_predictor.=runs/rec/checkpoints/last.safetensors; the joined checkpoint is written to the run folder")
+  java.util.List<String> initParts = new java.util.ArrayList<>();
+
   @Option(names = "--base", description = "build the initial checkpoint from this SD1.5 checkpoint (TRAINING.md §4) into the run folder")
   Path base;
 
@@ -68,14 +73,56 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && (init != null || base != null)) throw new IllegalArgumentException("--resume continues from the run folder; drop --init/--base");
     TrainingConfig cfg = TrainingConfig.read(config);
     Path run = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+    if (!initParts.isEmpty() && init == null) throw new IllegalArgumentException("--init-part needs --init");
     Path initial = init;
     if (base != null) initial = buildInitial(cfg, run);
+    if (!initParts.isEmpty()) initial = joinInitial(run);
     BatchSource source = DataSetup.fromConfig(cfg, data, run);
     Trainer.Result r = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true)).run();
     System.out.printf("trained to step %d (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
         r.globalStep(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
     if (r.lastCheckpoint() != null) System.out.println("checkpoint: " + r.lastCheckpoint());
     return 0;
+  }
+
+  /** --init with its --init-part overlays, into RUN/init_joined.safetensors (the run records what it started from). */
+  private Path joinInitial(Path run) throws Exception {
+    ConvertCommand.requireFile(init, "initial checkpoint");
+    java.util.List<java.util.Map.Entry<String, Checkpoint>> overlays = new java.util.ArrayList<>();
+    try {
+      for (String part : initParts) {
+        int eq = part.indexOf('=');
+        if (eq <= 0 || eq == part.length() - 1) throw new IllegalArgumentException("--init-part: expected PREFIX=FILE, found '" + part + "'");
+        Path file = Path.of(part.substring(eq + 1));
+        ConvertCommand.requireFile(file, "--init-part checkpoint");
+        overlays.add(java.util.Map.entry(part.substring(0, eq), Checkpoints.open(file)));
+      }
+    } catch (RuntimeException e) {
+      overlays.forEach(o -> o.getValue().close());
+      throw e;
+    }
+    Files.createDirectories(run);
+    Path file = run.resolve("init_joined.safetensors");
+    Path tmp = run.resolve("init_joined.safetensors.tmp");
+    Checkpoint baseCkpt = null;
+    Checkpoint overlay;
+    try {
+      baseCkpt = Checkpoints.open(init);
+      overlay = new io.anytext2.exporter.ckpt.OverlayCheckpoint(baseCkpt, overlays);
+    } catch (RuntimeException e) {
+      if (baseCkpt != null) baseCkpt.close();
+      overlays.forEach(o -> o.getValue().close());
+      throw e;
+    }
+    try (Checkpoint joined = overlay) {
+      java.util.List<io.anytext2.exporter.ckpt.TensorInfo> infos = joined.keys().stream().map(joined::info).toList();
+      io.anytext2.exporter.ckpt.SafetensorsWriter.write(tmp, infos, info -> joined.readBytes(info.key()), java.util.Map.of("format", "pt"));
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    System.out.println("initial checkpoint " + file + ": " + init + " with " + String.join(", ", initParts));
+    return file;
   }
 
   /** TRAINING.md §4 into RUN/anytext2_sd15_scratch.safetensors. */

@@ -78,7 +78,7 @@ public final class SyntheticAnyWord {
     }
   }
 
-  public record Options(int size, long seed, List<Script> scripts) {
+  public record Options(int size, long seed, List<Script> scripts, Layout layout) {
     public Options {
       if (size < 32) {
         throw new IllegalArgumentException("expected an image size of at least 32 px, found " + size);
@@ -87,6 +87,34 @@ public final class SyntheticAnyWord {
         throw new IllegalArgumentException("expected at least one language, found none");
       }
       scripts = List.copyOf(scripts);
+    }
+
+    public Options(int size, long seed, List<Script> scripts) {
+      this(size, seed, scripts, Layout.DEFAULT);
+    }
+  }
+
+  /**
+   * How much text an image gets: up to {@code maxLines} lines of up to {@code maxWords} Latin words
+   * (Chinese and Korean lines keep their own lengths), each of an ink height drawn uniformly from
+   * [{@code minHeight}, {@code maxHeight}] times the image side. The default (1-3 lines, 1-3 words,
+   * 6-18 %) mimics AnyWord's mix; small native sizes need fewer, larger words to stay legible after the
+   * VAE's 8x downsampling (the default model uses 1-2 lines of one word at 18-32 %).
+   */
+  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight) {
+    public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18);
+
+    public Layout {
+      if (maxLines < 1 || maxLines > 5) {
+        throw new IllegalArgumentException("expected 1-5 lines per image, found " + maxLines);
+      }
+      if (maxWords < 1 || maxWords > 3) {
+        throw new IllegalArgumentException("expected 1-3 words per line, found " + maxWords);
+      }
+      if (!(minHeight > 0 && minHeight <= maxHeight && maxHeight <= 0.5)) {
+        throw new IllegalArgumentException(
+            "expected text heights 0 < min <= max <= 0.5 of the image side, found " + minHeight + "," + maxHeight);
+      }
     }
   }
 
@@ -132,17 +160,18 @@ public final class SyntheticAnyWord {
     System.arraycopy(background, 0, canvas, 0, canvas.length);
     LinePlacer placer = new LinePlacer(size, background, canvas, rng);
     List<SynthLine> lines = new ArrayList<>();
-    int n = 1 + rng.nextInt(3);
+    Layout layout = options.layout();
+    int n = 1 + rng.nextInt(layout.maxLines());
     for (int k = 0; k < n; k++) {
       Script script = options.scripts().get(rng.nextInt(options.scripts().size()));
       String text = switch (script) {
-        case LATIN -> SyntheticWords.latin(rng);
+        case LATIN -> SyntheticWords.latin(rng, layout.maxWords());
         case CHINESE -> SyntheticWords.chinese(rng);
         case KOREAN -> SyntheticWords.korean(rng);
       };
       FontFace face = script == Script.LATIN && rng.nextBoolean() ? latinFace : cjkFace;
       boolean vertical = script == Script.CHINESE && rng.nextInt(6) == 0;
-      double height = size * (0.06 + 0.12 * rng.nextDouble());
+      double height = size * (layout.minHeight() + (layout.maxHeight() - layout.minHeight()) * rng.nextDouble());
       SynthLine line = placer.place(face, text, script.language, height, vertical, true, k == 0);
       if (line != null) {
         lines.add(line);

@@ -59,7 +59,12 @@ final class SyntheticWords {
 
   /** 1-3 words (sometimes a number or price), in lower, Title or UPPER case. */
   static String latin(Random rng) {
-    int n = 1 + rng.nextInt(3);
+    return latin(rng, 3);
+  }
+
+  /** 1 to {@code maxWords} words, as {@link #latin(Random)}. */
+  static String latin(Random rng, int maxWords) {
+    int n = 1 + rng.nextInt(maxWords);
     StringBuilder sb = new StringBuilder();
     int style = rng.nextInt(3);
     for (int i = 0; i < n; i++) {

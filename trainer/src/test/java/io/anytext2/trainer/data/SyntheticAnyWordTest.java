@@ -42,6 +42,40 @@ class SyntheticAnyWordTest {
     }
   }
 
+  @Test
+  void layoutLimitsLinesWordsAndHeight() {
+    List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
+    SyntheticAnyWord gen = new SyntheticAnyWord(
+        new SyntheticAnyWord.Options(128, 3, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3)));
+    double shortest = Double.MAX_VALUE;
+    double sum = 0;
+    int lines = 0;
+    for (int i = 0; i < 30; i++) {
+      SyntheticAnyWord.Rendered r = gen.render(i);
+      assertTrue(r.lines().size() <= 2, "at most 2 lines, found " + r.lines().size());
+      for (SyntheticAnyWord.SynthLine l : r.lines()) {
+        lines++;
+        assertFalse(l.text().contains(" "), "one word per line, found '" + l.text() + "'");
+        shortest = Math.min(shortest, shortSide(l.polygon()));
+        sum += shortSide(l.polygon());
+      }
+    }
+    assertTrue(lines >= 30, "every image has a line: " + lines);
+    // long words are shrunk to fit the image, but not to the default layout's 6 % (8 px); most keep 20-30 %
+    assertTrue(shortest >= 0.08 * 128, "shortest line height " + shortest);
+    assertTrue(sum / lines >= 0.17 * 128, "mean line height " + sum / lines);
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(6, 1, 0.1, 0.2));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2));
+  }
+
+  /** The shorter side of a quadrilateral: the line's height for horizontal text. */
+  private static double shortSide(Polygon p) {
+    List<IntPoint> q = p.points();
+    double a = Math.hypot(q.get(0).x() - q.get(1).x(), q.get(0).y() - q.get(1).y());
+    double b = Math.hypot(q.get(1).x() - q.get(2).x(), q.get(1).y() - q.get(2).y());
+    return Math.min(a, b);
+  }
+
   /** Pixels inside the polygon where the image differs visibly from the background it was drawn on. */
   static int inkPixels(RgbImage image, RgbImage background, Polygon polygon) {
     var region = PolygonRasterizer.fill(image.width(), image.height(), polygon);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The default model on a GPU (README "The default model"): the same three stages as train-default.sh
+# with the *-gpu.yaml configs (larger batches, more data workers) on 20 000 synthetic images of 1-2
+# one-word lines at 18-32 % of the image height. The recognizer and the VAE train disjoint weights, so
+# they run side by side (the GPU is far from busy with either) and the AnyText2 stage starts from the
+# VAE's checkpoint with the recognizer's text_predictor.* (--init-part). Step counts default to none;
+# TIME_REC / TIME_VAE / TIME_AT2 (seconds) stop a stage early at its last checkpoint (every 100 steps).
+# Needs the trainer on CUDA (README "Training on a GPU"). Usage: train-default-gpu.sh [RUN_DIR]
+# AT2 overrides the command that runs anytext2 (default: the repository's launcher).
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cfg="$root/trainer/configs/default"
+run="${1:-$root/runs/default-gpu}"
+images="${IMAGES:-20000}"
+read -r -a at2cmd <<< "${AT2:-$root/anytext2}"
+at2() { "${at2cmd[@]}" "$@"; }
+stage() { # name config max-steps time-cap [init args...]
+  local name=$1 conf=$2 steps=$3 cap=$4; shift 4
+  local args=(train --config "$cfg/$conf" --data "$run/synth/anyword.json" --out "$run/$name" --max-steps "$steps")
+  if [ -f "$run/$name/checkpoints/last.safetensors" ]; then args+=(--resume); else args+=("$@"); fi
+  echo "== $name: $(date -u +%T) (max $steps steps${cap:+, at most $cap s})"
+  if [ -n "$cap" ]; then timeout -s TERM "$cap" "${at2cmd[@]}" "${args[@]}"; else at2 "${args[@]}"; fi
+  local rc=$?
+  [ -f "$run/$name/checkpoints/last.safetensors" ] || { echo "$name: no checkpoint (exit $rc)"; exit 1; }
+  echo "== $name done: $(date -u +%T), exit $rc, last: $(grep -o '"global_step"[^,}]*' "$run/$name/checkpoints/last.json" 2>/dev/null)"
+}
+mkdir -p "$run"
+[ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin \
+    --max-lines 2 --max-words 1 --text-height 0.18,0.32 || exit 1
+stage recognizer recognizer-gpu.yaml "${STEPS_REC:-100000}" "${TIME_REC:-}" > "$run/recognizer.log" 2>&1 &
+rec=$!
+stage vae vae-gpu.yaml "${STEPS_VAE:-100000}" "${TIME_VAE:-}" > "$run/vae.log" 2>&1 &
+vae=$!
+wait $rec || { tail -5 "$run/recognizer.log"; exit 1; }
+wait $vae || { tail -5 "$run/vae.log"; exit 1; }
+grep -h "^==" "$run/recognizer.log" "$run/vae.log"
+stage anytext2 anytext2-gpu.yaml "${STEPS_AT2:-100000}" "${TIME_AT2:-}" --init "$run/vae/checkpoints/last.safetensors" \
+    --init-part "text_predictor.=$run/recognizer/checkpoints/last.safetensors"
+at2 convert --checkpoint "$run/anytext2/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
+    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite
