@@ -3,6 +3,7 @@ package io.anytext2.cli;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.Checkpoints;
 import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.trainer.djl.DeviceChoice;
 import io.anytext2.trainer.loop.BatchSource;
 import io.anytext2.trainer.loop.DataSetup;
 import io.anytext2.trainer.loop.Trainer;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code anytext2 train}: the AnyText2 training recipe on DJL (PyTorch, CPU). */
+/** {@code anytext2 train}: the AnyText2 training recipe on DJL (PyTorch, CPU or CUDA). */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  anytext2 train --config trainer/configs/tiny.yaml --out runs/tiny --max-steps 20",
       "  anytext2 train --config trainer/configs/tiny.yaml --out runs/tiny --max-steps 40 --resume",
+      "  anytext2 train --config trainer/configs/tiny.yaml --out runs/tiny-gpu --device cuda:0 --max-steps 20",
       "  anytext2 train --config trainer/configs/anytext2_recipe.yaml --data AnyWord-3M/jsons --out runs/recipe \\",
       "      --base models/v1-5-pruned.ckpt --ocr-weights models/ppv3_rec.pth"
     })
@@ -62,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ocr-weights", description = "with --base: PP-OCRv3 recognizer weights (ppv3_rec.pth) for both OCR copies")
   Path ocrWeights;
 
+  @Option(names = "--device", paramLabel = "DEVICE", description = {
+    "auto, cpu, cuda or cuda:N (also gpu, gpu:N); default: the config's train.device, else auto",
+    "(auto = the first GPU DJL's PyTorch engine sees, else the CPU)"})
+  String device;
+
   @Override
   public Integer call() throws Exception {
     // the PyTorch natives ship in the pytorch-native-cpu jar: DJL never needs to download anything
@@ -72,15 +79,17 @@ final class TrainCommand implements Callable<Integer> {
     if (ocrWeights != null && base == null) throw new IllegalArgumentException("--ocr-weights needs --base");
     if (resume && (init != null || base != null)) throw new IllegalArgumentException("--resume continues from the run folder; drop --init/--base");
     TrainingConfig cfg = TrainingConfig.read(config);
+    DeviceChoice where = device == null ? cfg.train().device() : DeviceChoice.parse(device, "--device");
+    where.resolve(DeviceChoice.EngineInfo.current()); // an unusable device fails here, before any data is written
     Path run = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
     if (!initParts.isEmpty() && init == null) throw new IllegalArgumentException("--init-part needs --init");
     Path initial = init;
     if (base != null) initial = buildInitial(cfg, run);
     if (!initParts.isEmpty()) initial = joinInitial(run);
     BatchSource source = DataSetup.fromConfig(cfg, data, run);
-    Trainer.Result r = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true)).run();
-    System.out.printf("trained to step %d (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
-        r.globalStep(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
+    Trainer.Result r = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true, where)).run();
+    System.out.printf("trained to step %d on %s (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
+        r.globalStep(), r.device(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
     if (r.lastCheckpoint() != null) System.out.println("checkpoint: " + r.lastCheckpoint());
     return 0;
   }

@@ -1,14 +1,23 @@
 package io.anytext2.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anytext2.trainer.djl.DeviceChoice;
+import io.anytext2.trainer.log.MetricsCsv;
+import io.anytext2.trainer.log.MetricsTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code anytext2 train} on the tiny config: synthetic data through the data package, two steps, then resume to three. */
+/**
+ * {@code anytext2 train} on the tiny config: synthetic data through the data package, two steps
+ * (also with {@code --device cpu}), then resume to three; device errors.
+ */
 class TrainCommandTest {
   private static final Path TINY = Path.of("../trainer/configs/tiny.yaml");
 
@@ -26,6 +35,18 @@ class TrainCommandTest {
     assertTrue(Files.isRegularFile(run.resolve("checkpoints/last.safetensors")));
     assertTrue(Files.isRegularFile(run.resolve("synthetic/anyword.json")));
 
+    // the same two steps with --device cpu given explicitly: on this CPU-only machine the default (auto) is the CPU, so the losses match
+    Path onCpu = tmp.resolve("run-cpu");
+    CliRun explicit = CliRun.of("train", "--config", cfg.toString(), "--out", onCpu.toString(), "--max-steps", "2", "--device", "cpu");
+    assertEquals(0, explicit.code(), explicit.err());
+    assertTrue(explicit.out().startsWith("trained to step 2 on cpu "), explicit.out());
+    if (first.out().startsWith("trained to step 2 on cpu ")) {
+      MetricsTable auto = MetricsCsv.read(run.resolve("metrics.csv"));
+      MetricsTable cpu = MetricsCsv.read(onCpu.resolve("metrics.csv"));
+      assertEquals(2, cpu.rows());
+      for (String c : auto.columns()) assertArrayEquals(auto.column(c), cpu.column(c), "column " + c);
+    }
+
     CliRun again = CliRun.of("train", "--config", cfg.toString(), "--out", run.toString(), "--max-steps", "3");
     assertEquals(2, again.code());
     assertTrue(again.err().contains("--resume"), again.err());
@@ -34,10 +55,28 @@ class TrainCommandTest {
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.out().startsWith("trained to step 3"), resumed.out());
 
+    CliRun badDevice = CliRun.of("train", "--config", cfg.toString(), "--out", tmp.resolve("y").toString(), "--device", "tpu");
+    assertEquals(2, badDevice.code());
+    assertTrue(badDevice.err().startsWith("error: --device: expected auto, cpu, cuda or cuda:N (also gpu, gpu:N), found 'tpu'"),
+        badDevice.err());
+    assertFalse(Files.exists(tmp.resolve("y")), "nothing is written for an unusable device");
+
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, text.replace("train:", "train:\n  batchsize: 4"));
     CliRun typo = CliRun.of("train", "--config", bad.toString(), "--out", tmp.resolve("x").toString());
     assertEquals(2, typo.code());
     assertTrue(typo.err().startsWith("error: training config: unknown key 'train.batchsize'"), typo.err());
+  }
+
+  @Test
+  void cudaWithoutAGpuIsOneClearLine(@TempDir Path tmp) throws Exception {
+    Assumptions.assumeTrue(DeviceChoice.EngineInfo.current().gpuCount() == 0, "DJL sees a GPU here; --device cuda would train");
+    Path out = tmp.resolve("run");
+    CliRun r = CliRun.of("train", "--config", TINY.toString(), "--out", out.toString(), "--max-steps", "1", "--device", "cuda");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("error: --device cuda: DJL's PyTorch engine sees no GPU (libtorch "), r.err());
+    assertTrue(r.err().strip().endsWith("see README 'Training on a GPU'"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(Files.exists(out), "nothing is written for an unusable device");
   }
 }

@@ -29,6 +29,11 @@ import java.util.Set;
  * <p>Memory: every array an operation creates is attached to the current {@link #scope(NDManager)
  * scope}, a per-step manager the caller closes; parameters stay in the store.
  *
+ * <p>Device: everything runs on the parameters' device. A scope must be on that device (checked when
+ * it is set); host values become arrays of the scope ({@link #create}), and the constants an
+ * operation needs (an eps, a scale factor) are filled on the device of its operand, never uploaded
+ * (see {@link HostArrays#scalar}).
+ *
  * <p>BatchNorm runs in inference mode (running statistics) except for parameters under a prefix
  * switched to training with {@link #trainMode}: there it uses batch statistics and updates
  * the running statistics with momentum 0.1 in place, as PyTorch's {@code BatchNorm2d.train()} does
@@ -48,7 +53,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   public DjlOps(ParameterStore params, NDManager scope) {
     this.params = params;
-    this.scope = scope;
+    scope(scope);
   }
 
   public ParameterStore params() {
@@ -57,6 +62,9 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   /** Sets the manager that owns the results of subsequent operations; returns the previous one. */
   public NDManager scope(NDManager newScope) {
+    if (newScope != null && !newScope.getDevice().equals(params.device())) {
+      throw new IllegalArgumentException("scope on " + newScope.getDevice() + ", expected the parameters' device " + params.device());
+    }
     NDManager old = scope;
     scope = newScope;
     return old;
@@ -119,7 +127,7 @@ public final class DjlOps implements TensorOps<NDArray> {
     used.clear();
   }
 
-  /** An array of the scope from host values. */
+  /** An array of the scope (on its device) from host values. */
   public NDArray create(float[] values, long... shape) {
     return HostArrays.floats(scope, values, shape);
   }
@@ -144,6 +152,11 @@ public final class DjlOps implements TensorOps<NDArray> {
   @Override
   public NDArray scalar(float value) {
     return HostArrays.scalar(scope, value);
+  }
+
+  /** A rank-0 constant on {@code x}'s device (filled there by {@code x}'s manager), owned by the scope. */
+  private NDArray scalarLike(NDArray x, float value) {
+    return own(HostArrays.scalar(x.getManager(), value));
   }
 
   @Override
@@ -180,7 +193,7 @@ public final class DjlOps implements TensorOps<NDArray> {
     NDArray mean = own(g.mean(new int[] {2}, true));
     NDArray centered = own(g.sub(mean));
     NDArray var = own(own(centered.square()).mean(new int[] {2}, true)); // biased, as torch.group_norm
-    NDArray normed = own(centered.div(own(own(var.add(scalar(eps))).sqrt())));
+    NDArray normed = own(centered.div(own(own(var.add(scalarLike(var, eps))).sqrt())));
     long[] affine = new long[s.length];
     Arrays.fill(affine, 1);
     affine[1] = s[1];
@@ -256,7 +269,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray scale(NDArray x, float s) {
-    return own(x.mul(scalar(s))); // not x.mul(float): see HostArrays
+    return own(x.mul(scalarLike(x, s))); // not x.mul(float): see HostArrays
   }
 
   @Override
@@ -323,7 +336,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray hardSigmoid(NDArray x) {
-    return own(own(own(x.add(scalar(3f))).clip(0f, 6f)).div(scalar(6f)));
+    return own(own(own(x.add(scalarLike(x, 3f))).clip(0f, 6f)).div(scalarLike(x, 6f)));
   }
 
   // ---------------------------------------------------------------- shape
@@ -393,7 +406,7 @@ public final class DjlOps implements TensorOps<NDArray> {
   public NDArray where(NDArray mask, NDArray a, NDArray b) {
     // DJL's where does not broadcast: bring all three to the common shape first
     long[] shape = broadcastShape(broadcastShape(mask.getShape().getShape(), a.getShape().getShape()), b.getShape().getShape());
-    NDArray cond = own(own(mask.gt(0.5f)).broadcast(new Shape(shape)));
+    NDArray cond = own(own(mask.gt(scalarLike(mask, 0.5f))).broadcast(new Shape(shape)));
     return own(NDArrays.where(cond, own(a.broadcast(new Shape(shape))), own(b.broadcast(new Shape(shape)))));
   }
 

@@ -28,6 +28,10 @@ import java.util.function.Predicate;
  *
  * <p>A parameter is trainable or frozen by key; trainable ones carry a gradient. Shapes are fixed
  * at construction and every lookup checks them.
+ *
+ * <p>Device: the parameters live on the device of the parent manager given at construction (the
+ * training device); values are uploaded once when the store is built and copied back to the host
+ * explicitly, one tensor at a time, when a checkpoint is written ({@link #data()}, {@link #read}).
  */
 public final class ParameterStore implements AutoCloseable {
   private final NDManager manager;
@@ -210,7 +214,7 @@ public final class ParameterStore implements AutoCloseable {
         out.write(extraBytes.get(info.key()));
         return;
       }
-      float[] v = p.toFloatArray();
+      float[] v = HostArrays.read(p);
       ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(v);
       out.write(b.array());
@@ -224,6 +228,16 @@ public final class ParameterStore implements AutoCloseable {
       throw new IllegalArgumentException("weight " + key + ": expected " + p.size() + " values, found " + values.length);
     }
     p.set(values);
+  }
+
+  /** Parameter {@code key}'s current values, copied to the host. */
+  public float[] read(String key) {
+    return HostArrays.read(get(key));
+  }
+
+  /** The device the parameters live on. */
+  public ai.djl.Device device() {
+    return manager.getDevice();
   }
 
   /** The manager that owns the parameters (optimizer state may live beside them). */

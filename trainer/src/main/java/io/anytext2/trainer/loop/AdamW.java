@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.ParameterStore;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,6 +20,10 @@ import java.util.Map;
  * </pre>
  * A parameter that received no gradient since the last step (not used by the forward passes) is
  * skipped entirely, as PyTorch skips parameters whose {@code grad} is None.
+ *
+ * <p>The moments live beside the parameters, on their device. Every factor of the update is a
+ * device scalar (the constant ones made once, the bias corrections once per step count), so a step
+ * never uploads from or waits for the host.
  */
 public final class AdamW implements AutoCloseable {
   /** Optimizer settings. */
@@ -34,11 +40,24 @@ public final class AdamW implements AutoCloseable {
   private final Settings settings;
   private final NDManager manager;
   private final Map<String, State> state = new LinkedHashMap<>();
+  /** The update's constant factors as device scalars, made once (see HostArrays#scalar). */
+  private final NDArray decay;
+  private final NDArray beta1;
+  private final NDArray oneMinusBeta1;
+  private final NDArray beta2;
+  private final NDArray oneMinusBeta2;
+  private final NDArray eps;
 
   public AdamW(ParameterStore params, Settings settings) {
     this.params = params;
     this.settings = settings;
     this.manager = params.manager().newSubManager();
+    this.decay = HostArrays.scalar(manager, 1f - settings.lr() * settings.weightDecay());
+    this.beta1 = HostArrays.scalar(manager, settings.beta1());
+    this.oneMinusBeta1 = HostArrays.scalar(manager, 1f - settings.beta1());
+    this.beta2 = HostArrays.scalar(manager, settings.beta2());
+    this.oneMinusBeta2 = HostArrays.scalar(manager, 1f - settings.beta2());
+    this.eps = HostArrays.scalar(manager, settings.eps());
   }
 
   public Settings settings() {
@@ -47,30 +66,34 @@ public final class AdamW implements AutoCloseable {
 
   /** Updates every trainable parameter in {@code withGradient}, then zeroes their gradients. */
   public void step(Collection<String> withGradient) {
-    for (String key : withGradient) {
-      if (!params.isTrainable(key)) continue;
-      NDArray p = params.get(key);
-      try (NDManager tmp = manager.newSubManager()) {
-        NDArray g = p.getGradient();
-        g.attach(tmp);
-        State s = state.get(key);
-        if (s == null) {
-          s = new State(manager.zeros(p.getShape()), manager.zeros(p.getShape()), 0);
+    try (NDManager perStep = manager.newSubManager()) {
+      Map<Long, NDArray[]> bias = new HashMap<>(); // per step count k: 1/√(1−β2^k) and lr/(1−β1^k), shared by the parameters at k
+      for (String key : withGradient) {
+        if (!params.isTrainable(key)) continue;
+        NDArray p = params.get(key);
+        try (NDManager tmp = manager.newSubManager()) {
+          NDArray g = p.getGradient();
+          g.attach(tmp);
+          State s = state.get(key);
+          if (s == null) {
+            s = new State(manager.zeros(p.getShape()), manager.zeros(p.getShape()), 0);
+          }
+          long k = s.step() + 1;
+          NDArray[] corr = bias.computeIfAbsent(k, n -> new NDArray[] {
+            HostArrays.scalar(perStep, (float) Math.sqrt(1 - Math.pow(settings.beta2(), n))),
+            HostArrays.scalar(perStep, (float) (settings.lr() / (1 - Math.pow(settings.beta1(), n))))});
+          p.muli(decay);
+          s.expAvg().muli(beta1).addi(g.mul(oneMinusBeta1)); // g lives in tmp, so do its products
+          s.expAvgSq().muli(beta2).addi(g.square().muli(oneMinusBeta2));
+          NDArray denom = s.expAvgSq().sqrt();
+          denom.attach(tmp);
+          denom.divi(corr[0]).addi(eps);
+          NDArray update = s.expAvg().div(denom);
+          update.attach(tmp);
+          p.subi(update.muli(corr[1]));
+          state.put(key, new State(s.expAvg(), s.expAvgSq(), k));
+          JniUtils.zeroGrad((PtNDArray) p);
         }
-        long k = s.step() + 1;
-        p.muli(1f - settings.lr() * settings.weightDecay());
-        s.expAvg().muli(settings.beta1()).addi(g.mul(1f - settings.beta1())); // g lives in tmp, so do its products
-        s.expAvgSq().muli(settings.beta2()).addi(g.square().muli(1f - settings.beta2()));
-        double bias1 = 1 - Math.pow(settings.beta1(), k);
-        double bias2Sqrt = Math.sqrt(1 - Math.pow(settings.beta2(), k));
-        NDArray denom = s.expAvgSq().sqrt();
-        denom.attach(tmp);
-        denom.divi((float) bias2Sqrt).addi(settings.eps());
-        NDArray update = s.expAvg().div(denom);
-        update.attach(tmp);
-        p.subi(update.muli((float) (settings.lr() / bias1)));
-        state.put(key, new State(s.expAvg(), s.expAvgSq(), k));
-        JniUtils.zeroGrad((PtNDArray) p);
       }
     }
   }
@@ -98,7 +121,8 @@ public final class AdamW implements AutoCloseable {
       old.expAvg().close();
       old.expAvgSq().close();
     }
-    state.put(key, new State(manager.create(expAvg, p.getShape()), manager.create(expAvgSq, p.getShape()), step));
+    long[] shape = p.getShape().getShape();
+    state.put(key, new State(HostArrays.floats(manager, expAvg, shape), HostArrays.floats(manager, expAvgSq, shape), step));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.anytext2.trainer.loop;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.pkg.CheckpointValidator;
 import io.anytext2.trainer.data.TrainingSample;
+import io.anytext2.trainer.djl.DeviceChoice;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.log.CheckpointManager;
@@ -50,6 +52,15 @@ import org.slf4j.LoggerFactory;
  * the data position and the micro-batch counter that seeds the noise, so the next loss is the one
  * the uninterrupted run would have computed. A sample that cannot be prepared, or a micro-batch
  * whose forward pass fails or gives a non-finite loss, is skipped with a warning; training goes on.
+ *
+ * <p>Device: the run trains on the device of {@link Options#device()} or the config's
+ * {@code train.device} (default auto: the first GPU DJL's engine reports, else the CPU). Every
+ * tensor descends from one root manager on that device; host data (samples, noise drawn on the host)
+ * is uploaded as a micro-batch needs it, and values come back to the host explicitly: the logged
+ * losses once per micro-batch, weights and optimizer state when a checkpoint is written, image-log
+ * panels. The noise comes from a host generator, so CPU and GPU runs draw the same noise; only
+ * dropout (PyTorch's generator, seeded per micro-batch) differs between devices, and a resumed run
+ * on the same device repeats the uninterrupted one exactly.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -59,12 +70,19 @@ public final class Trainer {
   /**
    * @param maxSteps stop after this many optimizer steps in total (≤ 0: run all epochs)
    * @param init initial checkpoint overriding the config's (fresh runs only)
+   * @param device where to train, overriding the config's {@code train.device}; null = the config's
    */
-  public record Options(Path runDir, long maxSteps, boolean resume, Path init, PrintStream console, boolean interactive) {}
+  public record Options(Path runDir, long maxSteps, boolean resume, Path init, PrintStream console, boolean interactive,
+      DeviceChoice device) {
+    /** Options that train where the config says. */
+    public Options(Path runDir, long maxSteps, boolean resume, Path init, PrintStream console, boolean interactive) {
+      this(runDir, maxSteps, resume, init, console, interactive, null);
+    }
+  }
 
-  /** What a run did. */
+  /** What a run did; {@code device} is where it trained (cpu, cuda:N). */
   public record Result(long globalStep, int epoch, long microBatches, int skippedSamples, int skippedBatches, double stepsPerSecond,
-      double lastLoss, Path lastCheckpoint) {}
+      double lastLoss, Path lastCheckpoint, String device) {}
 
   private final TrainingConfig cfg;
   private final BatchSource data;
@@ -79,6 +97,11 @@ public final class Trainer {
   }
 
   public Result run() throws IOException {
+    DeviceChoice choice = options.device() != null ? options.device() : cfg.train().device();
+    DeviceChoice.EngineInfo engine = DeviceChoice.EngineInfo.current();
+    Device device = choice.resolve(engine);
+    LOG.info("training on {} ({} {}: {}; DJL {}, {} GPU(s) visible)", DeviceChoice.label(device), choice.origin(), choice, engine.describe(),
+        Engine.getDjlVersion(), engine.gpuCount());
     CheckpointManager checkpoints = CheckpointManager.open(run.checkpoints(),
         new CheckpointManager.Retention("global_step", CheckpointManager.Mode.MAX, cfg.checkpoint().topK()));
     Optional<LoadedCheckpoint> resumed = Optional.empty();
@@ -88,7 +111,8 @@ public final class Trainer {
     } else if (checkpoints.last().isPresent()) {
       throw new IllegalArgumentException("run folder " + run.dir() + " already has checkpoints; pass --resume or choose another --out");
     }
-    try (NDManager root = NDManager.newBaseManager();
+    // every tensor of the run descends from this manager and so lives on its device
+    try (NDManager root = NDManager.newBaseManager(device);
         Session s = resumed.isPresent() ? Session.resume(cfg, run, root, resumed.get()) : Session.fresh(cfg, run, root, options.init())) {
       resumed.ifPresent(LoadedCheckpoint::close);
       return loop(s, checkpoints);
@@ -105,7 +129,7 @@ public final class Trainer {
     if (options.maxSteps() > 0) total = Math.min(total, options.maxSteps());
     if (s.globalStep >= total) {
       LOG.info("nothing to do: step {} already reached {}", s.globalStep, total);
-      return new Result(s.globalStep, s.epoch, s.microBatch, 0, 0, 0, Double.NaN, null);
+      return new Result(s.globalStep, s.epoch, s.microBatch, 0, 0, 0, Double.NaN, null, DeviceChoice.label(s.root.getDevice()));
     }
     boolean fresh = s.globalStep == 0 && s.microBatch == 0;
     if (fresh) io.anytext2.trainer.log.ImageGrid.clear(run.dir());
@@ -207,7 +231,8 @@ public final class Trainer {
     }
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rate = (s.globalStep - startStep) / Math.max(seconds, 1e-9);
-    return new Result(s.globalStep, s.epoch, s.microBatch, skippedSamples, skippedBatches, rate, lastLoss, lastCheckpoint);
+    return new Result(s.globalStep, s.epoch, s.microBatch, skippedSamples, skippedBatches, rate, lastLoss, lastCheckpoint,
+        DeviceChoice.label(s.root.getDevice()));
   }
 
   /** Forward and backward of one micro-batch; false when it had to be skipped. */
@@ -219,7 +244,8 @@ public final class Trainer {
       JniUtils.setSeed(cfg.train().seed() * 0x9E3779B97F4A7C15L + s.microBatch);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         AnyText2TrainingModel.Losses l = s.model.forward(op, batch, s.model.drawNoise(cfg.train().seed(), s.microBatch, batch));
-        float total = l.total().getFloat();
+        // the micro-batch's one wait for the device: all logged losses in one copy, needed before backward to skip a non-finite one
+        float total = l.totalValue();
         if (!Float.isFinite(total)) {
           LOG.warn("skipping micro-batch {}: non-finite loss {}", s.microBatch, total);
           return false;
@@ -227,7 +253,7 @@ public final class Trainer {
         NDArray scaled = op.scale(l.total(), 1f / cfg.train().accumulate()); // Lightning divides by accumulate_grad_batches
         gc.backward(scaled);
         withGradient.addAll(op.used());
-        window.add(l, total);
+        window.add(l);
         return true;
       }
     } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
@@ -248,12 +274,12 @@ public final class Trainer {
     double total;
     double extra;
 
-    void add(AnyText2TrainingModel.Losses l, float t) {
+    void add(AnyText2TrainingModel.Losses l) {
       losses++;
       simple += l.simple();
       ocr += l.ocr();
       ctc += l.ctc();
-      total += t;
+      total += l.totalValue();
       extra += l.extra();
     }
 

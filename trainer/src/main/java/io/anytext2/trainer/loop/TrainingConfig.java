@@ -3,6 +3,7 @@ package io.anytext2.trainer.loop;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.anytext2.nn.config.OcrConfig;
+import io.anytext2.trainer.djl.DeviceChoice;
 import io.anytext2.trainer.loss.OcrDictionary;
 import io.anytext2.trainer.model.LossSettings;
 import io.anytext2.trainer.model.TrainableSet;
@@ -51,7 +52,11 @@ public record TrainingConfig(
   public record Data(List<Path> json, double percent, int synthetic, String syntheticScripts, int size, double maskRatio,
       double fontHintProb, double colorProb, int workers, int prefetch) {}
 
-  public record Train(long seed, int batchSize, int accumulate, int epochs, AdamW.Settings optimizer) {}
+  /**
+   * @param device where to train ({@code auto}, {@code cpu}, {@code cuda}, {@code cuda:N}); the
+   *     {@code --device} option overrides it
+   */
+  public record Train(long seed, int batchSize, int accumulate, int epochs, AdamW.Settings optimizer, DeviceChoice device) {}
 
   /**
    * @param imageEvery image log when the per-epoch micro-batch index is a multiple of this (0: never)
@@ -88,7 +93,7 @@ public record TrainingConfig(
     Section d = r.section("data", Set.of("json", "percent", "synthetic", "synthetic_scripts", "size", "mask_ratio", "font_hint_prob", "color_prob",
         "workers", "prefetch"));
     Section t = r.section("train", Set.of("seed", "batch_size", "accumulate_grad_batches", "epochs", "learning_rate", "beta1",
-        "beta2", "eps", "weight_decay"));
+        "beta2", "eps", "weight_decay", "device"));
     Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight", "kl_weight"));
     Section g = r.section("log", Set.of("image_every", "image_steps", "image_cfg"));
     Section c = r.section("checkpoint", Set.of("top_k", "every_steps"));
@@ -112,7 +117,8 @@ public record TrainingConfig(
     if (data.size() % 64 != 0) throw new IllegalArgumentException("data.size must be a multiple of 64, found " + data.size());
     Train train = new Train(t.integer("seed", 0), positive(t, "batch_size", 3), positive(t, "accumulate_grad_batches", 2),
         positive(t, "epochs", 15), new AdamW.Settings((float) t.number("learning_rate", 2e-5), (float) t.number("beta1", 0.9),
-            (float) t.number("beta2", 0.999), (float) t.number("eps", 1e-8), (float) t.number("weight_decay", 0.01)));
+            (float) t.number("beta2", 0.999), (float) t.number("eps", 1e-8), (float) t.number("weight_decay", 0.01)),
+        device(t.string("device", "auto")));
     LossSettings loss = new LossSettings((float) l.number("loss_alpha", 0), (float) l.number("loss_beta", 0),
         (float) l.number("latin_weight", 1), l.bool("with_step_weight", true), stage, (float) l.number("kl_weight", 1e-6));
     Log log = new Log(g.integer("image_every", 1000), positive(g, "image_steps", 50), (float) g.number("image_cfg", 9.0));
@@ -123,6 +129,14 @@ public record TrainingConfig(
     }
     Checkpoints ck = new Checkpoints(c.integer("top_k", 3), c.integer("every_steps", 0));
     return new TrainingConfig(file, text, model, data, train, loss, log, ck);
+  }
+
+  private static DeviceChoice device(String text) {
+    try {
+      return DeviceChoice.parse(text, "train.device");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("training config: " + e.getMessage(), e);
+    }
   }
 
   private static int positive(Section s, String key, int dflt) {

@@ -3,6 +3,7 @@ package io.anytext2.trainer.loop;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.TensorCodec;
 import io.anytext2.exporter.ckpt.TensorInfo;
+import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.log.TensorSource;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +16,9 @@ import java.util.Map;
  * The model and optimizer as {@link TensorSource}s for the checkpoint manager, and back. Weights
  * keep the official key layout (every tensor of the state dict; the int64 BatchNorm counters and
  * CLIP position ids are stored as float32 values). The optimizer file holds, per trained
- * parameter, {@code exp_avg/KEY}, {@code exp_avg_sq/KEY} and the scalar {@code step/KEY}.
+ * parameter, {@code exp_avg/KEY}, {@code exp_avg_sq/KEY} and the scalar {@code step/KEY}. Values
+ * are copied from the training device to the host one tensor at a time while a file is written;
+ * restored ones go back to the device of the store and optimizer.
  */
 final class TrainingTensors {
   static final String EXP_AVG = "exp_avg/";
@@ -39,7 +42,7 @@ final class TrainingTensors {
 
       @Override
       public float[] read(String key) {
-        if (store.contains(key)) return store.get(key).toFloatArray();
+        if (store.contains(key)) return store.read(key);
         TensorInfo info = infos.get(key);
         try {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -71,8 +74,8 @@ final class TrainingTensors {
 
       @Override
       public float[] read(String key) {
-        if (key.startsWith(EXP_AVG_SQ)) return opt.state().get(key.substring(EXP_AVG_SQ.length())).expAvgSq().toFloatArray();
-        if (key.startsWith(EXP_AVG)) return opt.state().get(key.substring(EXP_AVG.length())).expAvg().toFloatArray();
+        if (key.startsWith(EXP_AVG_SQ)) return HostArrays.read(opt.state().get(key.substring(EXP_AVG_SQ.length())).expAvgSq());
+        if (key.startsWith(EXP_AVG)) return HostArrays.read(opt.state().get(key.substring(EXP_AVG.length())).expAvg());
         return new float[] {opt.state().get(key.substring(STEP.length())).step()};
       }
     };

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.models.ocr.OcrRecognizer;
 import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.HostArrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +74,7 @@ public final class OcrLosses {
     long[] s = lp.getShape().getShape();
     int steps = (int) s[1];
     int classes = (int) s[2];
-    float[] host = lp.toFloatArray();
+    float[] host = HostArrays.read(lp); // the CTC runs on the host: one copy per micro-batch
     float[] values = new float[n];
     float[] grad = new float[host.length];
     int exact = 0;

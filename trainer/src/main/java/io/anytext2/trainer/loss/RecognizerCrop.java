@@ -128,7 +128,7 @@ public final class RecognizerCrop {
           + java.util.Arrays.toString(s));
     }
     long c = s[0];
-    try (NDManager tmp = scope.newSubManager()) {
+    try (NDManager tmp = scope.newSubManager(image.getDevice())) { // the plan's taps and matrices go to the image's device
       NDArray flat = image.reshape(c, (long) imageHeight * imageWidth);
       flat.attach(tmp);
       NDArray taps = flat.get(new NDIndex(":, {}", HostArrays.longs(tmp, tapIndex, tapIndex.length)));

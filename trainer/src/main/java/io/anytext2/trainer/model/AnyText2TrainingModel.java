@@ -14,6 +14,7 @@ import io.anytext2.nn.models.vae.AutoencoderKL;
 import io.anytext2.sdk.tokenize.ClipTokenizer;
 import io.anytext2.trainer.data.TrainingSample;
 import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.loss.OcrDictionary;
 import io.anytext2.trainer.loss.OcrLosses;
@@ -40,12 +41,63 @@ public final class AnyText2TrainingModel {
   static final String CLIP_PREFIX = GraphBuilders.CLIP;
 
   /**
-   * The losses of one micro-batch: {@code total} (scalar, in the graph) and host means for logging;
+   * The losses of one micro-batch: {@code total} (scalar, in the graph) and the logged terms, kept
+   * on the device as one small vector [total, simple, ocr, ctc, extra] and copied to the host
+   * together on the first read, so that logging costs one wait for the device per micro-batch.
    * {@code extra} is the stage's own metric ({@link TrainingStage#extraColumn()}), 0 for AnyText2.
    */
-  public record Losses(NDArray total, float simple, float ocr, float ctc, float extra) {
-    public Losses(NDArray total, float simple, float ocr, float ctc) {
-      this(total, simple, ocr, ctc, 0f);
+  public static final class Losses {
+    private final NDArray total;
+    private final NDArray logged;
+    private float[] host;
+
+    private Losses(NDArray total, NDArray logged) {
+      this.total = total;
+      this.logged = logged;
+    }
+
+    /**
+     * @param total the scalar to differentiate
+     * @param simple scalar or one-element terms for the log; null = 0
+     */
+    public static Losses of(DjlOps op, NDArray total, NDArray simple, NDArray ocr, NDArray ctc, NDArray extra) {
+      List<NDArray> parts = new ArrayList<>();
+      for (NDArray term : new NDArray[] {total, simple, ocr, ctc, extra}) {
+        NDArray value = term == null ? op.scalar(0f) : op.own(term.stopGradient());
+        parts.add(op.reshape(value, 1));
+      }
+      return new Losses(total, op.concat(0, parts));
+    }
+
+    /** The scalar to differentiate (still on the device). */
+    public NDArray total() {
+      return total;
+    }
+
+    /** The logged values [total, simple, ocr, ctc, extra], copied to the host once. */
+    public float[] values() {
+      if (host == null) host = HostArrays.read(logged);
+      return host;
+    }
+
+    public float totalValue() {
+      return values()[0];
+    }
+
+    public float simple() {
+      return values()[1];
+    }
+
+    public float ocr() {
+      return values()[2];
+    }
+
+    public float ctc() {
+      return values()[3];
+    }
+
+    public float extra() {
+      return values()[4];
     }
   }
 
@@ -179,18 +231,18 @@ public final class AnyText2TrainingModel {
     NDArray perSample = op.reshape(op.sumKeepDims(op.mul(keep, op.mul(diff, diff)), 1, 2, 3), batch);
     NDArray simple = op.scale(perSample, 1f / (ls[1] * ls[2] * ls[3]));
     NDArray total = simple;
-    float ocrMean = 0;
-    float ctcMean = 0;
+    NDArray ocrMean = null;
+    NDArray ctcMean = null;
     if (losses.ocrTerms()) {
       NDArray[] ocr = ocrTerms(op, b, noise, xt, epsHat);
       NDArray stepWeight = op.create(stepWeights(noise.timesteps()), batch);
       if (losses.alpha() > 0) total = op.add(total, op.mul(op.scale(ocr[0], losses.alpha()), stepWeight));
       if (losses.beta() > 0) total = op.add(total, op.mul(op.scale(ocr[1], losses.beta()), stepWeight));
-      ocrMean = ocr[0].mean().getFloat();
-      ctcMean = ocr[1] == null ? 0 : ocr[1].mean().getFloat();
+      ocrMean = op.own(ocr[0].mean());
+      ctcMean = ocr[1] == null ? null : op.own(ocr[1].mean());
     }
     NDArray loss = op.own(total.mean());
-    return new Losses(loss, simple.mean().getFloat(), ocrMean, ctcMean);
+    return Losses.of(op, loss, op.own(simple.mean()), ocrMean, ctcMean, null);
   }
 
   /** 0.18215 · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */

@@ -9,6 +9,7 @@ import io.anytext2.sdk.sched.DdimScheduler;
 import io.anytext2.sdk.sched.DdimStep;
 import io.anytext2.sdk.tokenize.ClipTokenizer;
 import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.HostArrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,8 +87,8 @@ public final class ImageLogSampler {
       float[] t = new float[n];
       java.util.Arrays.fill(t, ddim.timestep(k));
       float[] xs = x;
-      float[] epsC = op.scoped(() -> unet.forward(op, op.create(xs, latent), op.create(t, n), cImg, ctrlC, op.scalar(1f))).toFloatArray();
-      float[] epsU = op.scoped(() -> unet.forward(op, op.create(xs, latent), op.create(t, n), uImg, ctrlU, op.scalar(1f))).toFloatArray();
+      float[] epsC = HostArrays.read(op.scoped(() -> unet.forward(op, op.create(xs, latent), op.create(t, n), cImg, ctrlC, op.scalar(1f))));
+      float[] epsU = HostArrays.read(op.scoped(() -> unet.forward(op, op.create(xs, latent), op.create(t, n), uImg, ctrlU, op.scalar(1f))));
       DdimStep step = ddim.step(x, epsC, epsU, cfg, k);
       x = step.xPrev();
     }
@@ -97,7 +98,7 @@ public final class ImageLogSampler {
   }
 
   private float[] decode(DjlOps op, AutoencoderKL vae, NDArray latent) {
-    return op.scoped(() -> vae.decode(op, op.scale(latent, 1f / model.config().scaleFactor()))).toFloatArray();
+    return HostArrays.read(op.scoped(() -> vae.decode(op, op.scale(latent, 1f / model.config().scaleFactor()))));
   }
 
   /** Σ glyphs · 2 − 1 (the glyph images of all lines summed, as the original logs them). */

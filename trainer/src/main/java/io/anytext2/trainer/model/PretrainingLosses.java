@@ -29,7 +29,7 @@ public final class PretrainingLosses {
   /** Sets the log-variance half of {@code first_stage_model.quant_conv.bias} to {@link #VAE_START_LOGVAR} (fresh VAE stages). */
   public static void startVae(io.anytext2.trainer.djl.ParameterStore params, int embedDim) {
     String key = "first_stage_model.quant_conv.bias";
-    float[] bias = params.get(key).toFloatArray();
+    float[] bias = params.read(key);
     if (bias.length != 2 * embedDim) throw new IllegalArgumentException(key + ": expected " + 2 * embedDim + " values, found " + bias.length);
     for (int c = embedDim; c < 2 * embedDim; c++) bias[c] = VAE_START_LOGVAR;
     params.set(key, bias);
@@ -50,7 +50,7 @@ public final class PretrainingLosses {
     NDArray klTerms = op.add(op.mul(p.mean(), p.mean()), op.sub(op.exp(p.logvar()), op.add(p.logvar(), op.scalar(1f))));
     NDArray kl = op.scale(op.sumKeepDims(klTerms, 0, 1, 2, 3), 0.5f / batch);
     NDArray total = op.own(op.add(rec, op.scale(op.reshape(kl), klWeight)).mean());
-    return new AnyText2TrainingModel.Losses(total, rec.getFloat(), 0f, 0f, kl.getFloat());
+    return AnyText2TrainingModel.Losses.of(op, total, rec, null, null, kl);
   }
 
   /**
@@ -78,8 +78,7 @@ public final class PretrainingLosses {
       NDArray neck = recognizer.neck(op, op.concat(0, inputs));
       OcrLosses.Ctc ctc = OcrLosses.ctc(op, recognizer, neck, targets);
       NDArray total = op.own(ctc.nll().mean());
-      float mean = total.getFloat();
-      return new AnyText2TrainingModel.Losses(total, 0f, 0f, mean, ctc.exactMatches() / (float) targets.size());
+      return AnyText2TrainingModel.Losses.of(op, total, null, null, total, op.scalar(ctc.exactMatches() / (float) targets.size()));
     } finally {
       op.trainMode(RECOGNIZER_PREFIX, false);
     }

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
  * The random draws of one micro-batch (TRAINING.md Appendix A): timesteps t ~ UI(0, T−1), the
  * diffusion noise ε and the two VAE posterior samples' noise, all N(0, 1). Drawn on the host from
  * a generator seeded by (run seed, micro-batch number), so a resumed run draws exactly what an
- * uninterrupted one would.
+ * uninterrupted one would, and a run on a GPU draws the same values as one on the CPU (they are
+ * uploaded with the micro-batch).
  */
 public record StepNoise(int[] timesteps, float[] eps, float[] imagePosterior, float[] maskedPosterior, long[] latentShape) {
 
