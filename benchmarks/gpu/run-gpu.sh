@@ -5,7 +5,8 @@
 # native/ (libfontconfig, libexpat, libfreetype, libharfbuzz, libgraphite2, libglib-2.0, libpcre2-8,
 # libpng16, libbrotli*: the jlink'd JRE's font manager needs them and the GPU image has no fonts),
 # fontdir/DejaVuSans.ttf and fonts.conf (this folder's).
-# Env: PROVIDER (cuda), SIZE (512), BUILD (1 = build the random packages), PKGDIR, BUDGET (seconds, 560)
+# Env: PROVIDER (cuda), SIZE (512), BUILD (1 = build the random packages), PRECISIONS (packages to build, "fp32 fp16";
+# RandomPackage kinds, e.g. fp16+fused for com.microsoft.MultiHeadAttention), PKGDIR, BUDGET (seconds, 560)
 set -u
 START=$(date +%s)
 el() { echo $(( $(date +%s) - START )); }

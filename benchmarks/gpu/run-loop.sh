@@ -1,14 +1,31 @@
 #!/usr/bin/env bash
-# GPU run of the sampler-graph work (README "Benchmarks"): builds a full-size fp16 package of random
-# weights (with the sampler graph), then EndToEnd with the step-by-step UNet calls (the earlier default:
-# batched + pinned) and with the sampler graph (chunks of 5 steps, and all 20 steps in one call), each in
-# its own JVM so that nvidia-smi's peak memory belongs to one variant. Expects the runtime parts p1..p3 of
-# ../shared/gpu/stage-ort-cuda.sh in /tmp/gp (earlier calls), .gpu/p4 + .gpu/env, and in .gpu-bench/:
-# native/, fontdir/, fonts.conf (see run-gpu.sh) and loop/ (this script, anytext2-benchmarks.jar, lib/
-# without the onnxruntime CPU jar). Env: BUDGET (seconds), CASES (20x1,20x4).
+# GPU run of the sampler-graph and fused-attention work (README "Benchmarks"), one device call: builds the
+# full-size fp16 packages of random weights the chosen variants need (plain attention, and/or
+# com.microsoft.MultiHeadAttention: RandomPackage's "fp16+fused"), then runs EndToEnd once per variant,
+# each in its own JVM so that nvidia-smi's peak memory belongs to one variant, and prints one summary table.
+#
+# Expects the runtime parts p1..p3 of ../shared/gpu/stage-ort-cuda.sh in /tmp/gp (earlier calls), .gpu/p4 +
+# .gpu/env, and in .gpu-bench/: native/, fontdir/, fonts.conf (see run-gpu.sh) and loop/ (this script,
+# anytext2-benchmarks.jar, lib/ without the onnxruntime CPU jar).
+#
+# Env:
+#   VARIANTS  space-separated, run in this order (default: "plain fused fused-nhwc"):
+#               plain        fp16 package, standard attention, sampler graph in chunks of 5 steps
+#               fused        fp16+fused package, chunks of 5 (+ agreement with the plain package if REFERENCE=1)
+#               fused-nhwc   fp16+fused package, chunks of 5, CUDA option prefer_nhwc=1
+#               plain-nhwc   fp16 package, chunks of 5, prefer_nhwc=1
+#               stepwise     fp16 package, batched + pinned UNet calls (no sampler graph)
+#               loop20 / fused-loop20   all 20 steps in one sampler call
+#   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
+#   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
+#   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
+#             with the plain package (EndToEnd --reference; runs after the timed requests and the
+#             memory readings, so it changes neither)
+#   REBUILD   1: rebuild packages even if $W/pkg-*/manifest.json exists (a warm machine keeps /tmp/work)
 set -u
 START=$(date +%s); el() { echo $(( $(date +%s) - START )); }
-BUDGET=${BUDGET:-500}; CASES=${CASES:-20x1,20x4}
+BUDGET=${BUDGET:-560}; CASES=${CASES:-20x1,20x4}; RUNS=${RUNS:-2}; SECS=${SECS:-120}
+VARIANTS=${VARIANTS:-plain fused fused-nhwc}; REFERENCE=${REFERENCE:-1}
 OUTD=${OUT:-/tmp/out}; mkdir -p "$OUTD"; W=/tmp/work; mkdir -p $W/res
 exec > >(tee -a "$OUTD/log.txt") 2>&1
 B=.gpu-bench
@@ -20,22 +37,73 @@ sed "s#FONTDIR#$PWD/$B/fontdir#" $B/fonts.conf > /tmp/fonts.conf; export FONTCON
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 JOPTS="-Xmx20g -Djava.awt.headless=true $ORT_OPTS"
 save() { tar -C $W -czf "$OUTD/results.tgz" res 2>/dev/null; }
-echo "[t=$(el)] runtime ready"
-timeout 260 $JAVA $JOPTS -Xmx12g -cp "$CP" io.anytext2.bench.RandomPackage $W/pkg-fp16 fp16 1 > $W/res/convert-fp16.log 2>&1
-tail -n1 $W/res/convert-fp16.log; du -sh $W/pkg-fp16; echo "[t=$(el)] package ready"; save
-e2e() { # name, seconds, args...
-  local name=$1 secs=$2; shift 2
-  local left=$(( BUDGET - $(el) ))
+echo "[t=$(el)] runtime ready; variants: $VARIANTS; cases $CASES"
+
+# variant NAME -> PKG (RandomPackage kind), SAMPLER (EndToEnd --sampler), CUDA_OPTS (anytext2.cuda.options)
+variant() {
+  CUDA_OPTS=""
+  case $1 in
+    plain)        PKG=fp16;       SAMPLER=loop5 ;;
+    fused)        PKG=fp16+fused; SAMPLER=loop5 ;;
+    fused-nhwc)   PKG=fp16+fused; SAMPLER=loop5; CUDA_OPTS=prefer_nhwc=1 ;;
+    plain-nhwc)   PKG=fp16;       SAMPLER=loop5; CUDA_OPTS=prefer_nhwc=1 ;;
+    stepwise)     PKG=fp16;       SAMPLER=stepwise ;;
+    loop20)       PKG=fp16;       SAMPLER=loop20 ;;
+    fused-loop20) PKG=fp16+fused; SAMPLER=loop20 ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20)"; return 1 ;;
+  esac
+}
+pkgdir() { echo "$W/pkg-${1/+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
+
+# the packages the variants need, built in parallel (a bare 'wait' would also wait for the tee above)
+KINDS=""
+for v in $VARIANTS; do variant $v || exit 2; case " $KINDS " in *" $PKG "*) ;; *) KINDS="$KINDS $PKG" ;; esac; done
+[ "$REFERENCE" = 1 ] && case " $VARIANTS " in *" fused "*) case " $KINDS " in *" fp16 "*) ;; *) KINDS="$KINDS fp16" ;; esac ;; esac
+pids=""
+for k in $KINDS; do
+  d=$(pkgdir $k)
+  if [ "${REBUILD:-0}" != 1 ] && [ -f $d/manifest.json ]; then echo "reusing $d"; continue; fi
+  ( timeout 260 $JAVA $JOPTS -Xmx12g -cp "$CP" io.anytext2.bench.RandomPackage $d $k 1 > $W/res/convert-${k/+/-}.log 2>&1 ) &
+  pids="$pids $!"
+done
+[ -n "$pids" ] && wait $pids
+for k in $KINDS; do d=$(pkgdir $k); tail -n1 $W/res/convert-${k/+/-}.log 2>/dev/null; du -sh $d
+  grep -o '"fusedAttention" : [a-z]*' $d/manifest.json || echo "no manifest in $d"; done
+echo "[t=$(el)] packages ready"; save
+
+e2e() { # variant name
+  local name=$1 left=$(( BUDGET - $(el) )) secs=$SECS extra=()
+  variant $name || return
   if [ $left -lt 40 ]; then echo "[t=$(el)] skip $name (time)"; return; fi
+  [ "$name" = fused ] && [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); }
   [ $secs -gt $left ] && secs=$left
-  echo "[t=$(el)] run $name (limit ${secs}s)"
-  timeout $secs $JAVA $JOPTS -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda --size 512 --out $W/res/$name \
-    --package $W/pkg-fp16 --runs 2 --probe-batches none "$@" > $W/res/$name.log 2>&1
+  echo "[t=$(el)] run $name: package $(pkgdir $PKG), sampler $SAMPLER, cuda options '${CUDA_OPTS}' (limit ${secs}s)"
+  timeout $secs $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
+    --size 512 --out $W/res/$name --package $(pkgdir $PKG) --runs $RUNS --probe-batches none --sampler $SAMPLER \
+    --cases $CASES "${extra[@]}" > $W/res/$name.log 2>&1
   echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU" $W/res/$name.log | tail -12
   grep -i "exception\|error" $W/res/$name.log | head -5; save
 }
-e2e loop5 110 --sampler loop5 --cases $CASES
-e2e stepwise 110 --sampler stepwise --cases $CASES
-e2e loop20 90 --sampler loop20 --cases $CASES
-for n in loop5 stepwise loop20; do echo "== $n"; grep "^|" $W/res/$n/report.md 2>/dev/null | grep -v "^|---"; done
+for v in $VARIANTS; do e2e $v; done
+
+for v in $VARIANTS; do echo "== $v"; grep "^|" $W/res/$v/report.md 2>/dev/null | grep -v "^|---"; done
+# one line per variant: ms per CFG step and request times per case, peak memory (from report.json)
+python3 - $W/res $VARIANTS <<'PY' || true
+import json, os, sys
+root, names = sys.argv[1], sys.argv[2:]
+print("| variant | attention | cuda options | case | ms/CFG step | min ms | median ms | peak GiB 1 img / all |")
+print("|---|---|---|---|---|---|---|---|")
+for n in names:
+    f = os.path.join(root, n, "report.json")
+    if not os.path.exists(f):
+        print(f"| {n} | | | no report | | | | |"); continue
+    r = json.load(open(f))
+    att = "fused" if r.get("fused_attention") else "standard"
+    mem = f"{r.get('peak_gpu_mib_1_image', 0) / 1024:.1f} / {r.get('peak_gpu_mib_all', 0) / 1024:.1f}"
+    for c in r.get("requests", []):
+        print(f"| {n} | {att} | {r.get('cuda_options', '')} | {c['case']} | "
+              f"{c['cfg_step_median_ms']:.2f} | {c['min_ms']:.0f} | {c['median_ms']:.0f} | {mem} |")
+    ref = r.get("reference")
+    if ref: print(f"| {n} vs {ref.get('package')} | | | " + ", ".join(f"{k} {v:.4g}" for k, v in ref.items() if k != "package") + " | | | | |")
+PY
 echo "[t=$(el)] done"; save

@@ -11,8 +11,11 @@ final class BenchMarkdown {
   @SuppressWarnings("unchecked")
   static String of(Map<String, Object> r) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "### %s, %s package, %s%n%n", r.get("provider"), r.get("precision"), r.get("date")));
-    s.append(String.format(Locale.ROOT, "sampler %s, %s×%s%n%n", r.get("sampler"), r.get("size"), r.get("size")));
+    s.append(String.format(Locale.ROOT, "### %s, %s package%s, %s%n%n", r.get("provider"), r.get("precision"),
+        Boolean.TRUE.equals(r.get("fused_attention")) ? " (fused attention)" : "", r.get("date")));
+    Object cuda = r.get("cuda_options");
+    s.append(String.format(Locale.ROOT, "sampler %s, %s×%s%s%n%n", r.get("sampler"), r.get("size"), r.get("size"),
+        cuda == null || cuda.toString().isEmpty() ? "" : ", CUDA options " + cuda));
     s.append("| measure | value |\n|---|---|\n");
     row(s, "session creation (all graphs)", r.get("session_creation_ms"), "ms");
     row(s, "first request (20 steps, 1 image), sessions excluded", r.get("first_request_ms"), "ms");

@@ -72,6 +72,7 @@ public final class EndToEnd {
         double openMs = ms(t0);
         report.put("provider", p.provider());
         report.put("precision", p.manifest().precision());
+        report.put("fused_attention", p.manifest().fusedAttention());
         long t1 = System.nanoTime();
         GenerationResult first = p.run(request(size, 20, 1));
         report.put("session_creation_ms", openMs);

@@ -14,27 +14,34 @@ import java.nio.file.Path;
  * Writes a full-size package of seeded random weights (what {@code anytext2 convert --random-init}
  * does), for machines that have the benchmark jars but not the command line.
  *
- * <pre>{@code java -cp anytext2-benchmarks.jar io.anytext2.bench.RandomPackage OUT [fp16|fp16-fp32-norms|fp32] [SEED]}</pre>
+ * <pre>{@code java -cp anytext2-benchmarks.jar io.anytext2.bench.RandomPackage OUT [fp32|fp16|fp16-fp32-norms][+fused] [SEED]}</pre>
+ *
+ * <p>A {@code +fused} suffix (e.g. {@code fp16+fused}) writes the attention as ONNX Runtime's
+ * {@code com.microsoft.MultiHeadAttention} ({@code convert --fused-attention}).
  */
 public final class RandomPackage {
   private RandomPackage() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) throw new IllegalArgumentException("usage: RandomPackage OUT [fp32|fp16|fp16-fp32-norms] [SEED]");
+    if (args.length < 1) throw new IllegalArgumentException("usage: RandomPackage OUT [fp32|fp16|fp16-fp32-norms][+fused] [SEED]");
     Path out = Path.of(args[0]);
-    Precision precision = switch (args.length > 1 ? args[1] : "fp32") {
+    String kind = args.length > 1 ? args[1] : "fp32";
+    boolean fused = kind.endsWith("+fused");
+    Precision precision = switch (fused ? kind.substring(0, kind.length() - "+fused".length()) : kind) {
       case "fp32" -> Precision.FP32;
       case "fp16" -> Precision.FP16;
       case "fp16-fp32-norms" -> Precision.FP16_FP32_NORMS;
-      default -> throw new IllegalArgumentException("precision: expected fp32, fp16 or fp16-fp32-norms, found " + args[1]);
+      default -> throw new IllegalArgumentException("precision: expected fp32, fp16 or fp16-fp32-norms, optionally with +fused, "
+          + "found " + kind);
     };
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 0;
     long t0 = System.nanoTime();
     AnyText2Config cfg = ModelConfigLoader.loadWithOcr(null, null, OcrConfig.official());
     try (GeneratedCheckpoint ckpt = new GeneratedCheckpoint(new RandomCheckpoint(cfg, seed))) {
       ModelManifest m = ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, "random-init(seed=" + seed + ")", cfg,
-          ModelConfigLoader.BUNDLED_SD15, null, null, out, true, precision), (name, i, n) -> System.out.printf("  %s (%d/%d)%n", name, i + 1, n));
-      System.out.printf("wrote %s (%s, %d graphs) in %.1f s%n", out, m.precision(), m.graphs().size(), (System.nanoTime() - t0) / 1e9);
+          ModelConfigLoader.BUNDLED_SD15, null, null, out, true, precision, fused), (name, i, n) -> System.out.printf("  %s (%d/%d)%n", name, i + 1, n));
+      System.out.printf("wrote %s (%s%s, %d graphs) in %.1f s%n", out, m.precision(), m.fusedAttention() ? ", fused attention" : "",
+          m.graphs().size(), (System.nanoTime() - t0) / 1e9);
     }
   }
 }

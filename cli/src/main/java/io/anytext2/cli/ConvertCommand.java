@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --out models/anytext2-onnx",
       "  anytext2 convert --checkpoint tiny/model.ckpt --config tiny/tiny.yaml --ocr-dict tiny/en_dict.txt --out tiny-pkg",
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --out models/anytext2-onnx-fp16",
-      "  anytext2 convert --random-init --seed 7 --fp16 --out /tmp/random-fp16   (seeded random weights, no file; for benchmarks)"
+      "  anytext2 convert --random-init --seed 7 --fp16 --out /tmp/random-fp16   (seeded random weights, no file; for benchmarks)",
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --out models/anytext2-onnx-fp16-fused"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "checkpoint file (.ckpt, .pth, .safetensors); or --random-init")
@@ -55,6 +56,11 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Option(names = "--fp32-norms", description = "with --fp16: run GroupNorm/LayerNorm and softmax in float32 (slower; for comparison)")
   boolean fp32Norms;
+
+  @Option(names = "--fused-attention", description = "GPU packages: attention of the UNet, ControlNet, sampler and VAE as "
+      + "ONNX Runtime's com.microsoft.MultiHeadAttention (flash/memory-efficient kernels on CUDA; no score matrices in "
+      + "memory) instead of MatMul-Softmax-MatMul; the package then needs ONNX Runtime (manifest: fusedAttention)")
+  boolean fusedAttention;
 
   @Option(names = "--config", description = "models_yaml config (default: the bundled official anytext2_sd15.yaml)")
   Path config;
@@ -107,7 +113,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = ModelPackageWriter.write(
             new ModelPackageWriter.Request(ckpt, source, cfg,
                 config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
-                precision),
+                precision, fusedAttention),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {
@@ -121,7 +127,8 @@ final class ConvertCommand implements Callable<Integer> {
             });
         bar.stepTo(bar.getMax());
       }
-      System.out.printf("wrote %s (%s): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(), m.graphs().size(),
+      System.out.printf("wrote %s (%s%s): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(),
+          m.fusedAttention() ? ", fused attention" : "", m.graphs().size(),
           m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.sdk.io.ImageFiles;
 import io.anytext2.sdk.runtime.ModelPackage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,6 +63,40 @@ class ConvertCommandTest {
     overwrite[args.length] = "--overwrite";
     assertEquals(0, CliRun.of(overwrite).code());
     ModelPackage.open(out);
+  }
+
+  /**
+   * --fused-attention: the manifest says so, the UNet holds com.microsoft.MultiHeadAttention nodes,
+   * and generate (5 steps: one sampler-graph call, VAE) draws the standard package's picture to within 1/255.
+   */
+  @Test
+  void fusedAttentionPackageDrawsTheSamePicture(@TempDir Path tmp) throws Exception {
+    Path tiny = Fixtures.tiny();
+    Path out = tmp.resolve("fused");
+    CliRun r = CliRun.of("convert", "--checkpoint", tiny.resolve("model.ckpt").toString(), "--config",
+        tiny.resolve("tiny.yaml").toString(), "--ocr-dict", tiny.resolve("en_dict.txt").toString(), "--fused-attention",
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("fused attention"), r.out());
+    assertTrue(ModelPackage.open(out).manifest().fusedAttention());
+    assertFalse(ModelPackage.open(TinyPackage.get()).manifest().fusedAttention());
+    ModelProto unet = ModelProto.parseFrom(Files.readAllBytes(out.resolve("unet.onnx")));
+    assertTrue(unet.getGraph().getNodeList().stream()
+        .anyMatch(n -> n.getOpType().equals("MultiHeadAttention") && n.getDomain().equals("com.microsoft")));
+
+    byte[][] pictures = new byte[2][];
+    Path[] models = {TinyPackage.get(), out};
+    for (int i = 0; i < 2; i++) {
+      Path png = tmp.resolve("p" + i + ".png");
+      CliRun g = CliRun.of("generate", "--model", models[i].toString(), "--size", "128x128", "--steps", "5", "--no-progress",
+          "--prompt", "a shop sign", "--text", "OPEN", "--seed", "3", "--out", png.toString());
+      assertEquals(0, g.code(), g.err());
+      pictures[i] = ImageFiles.read(png, "p" + i).pixels();
+    }
+    int worst = 0;
+    for (int i = 0; i < pictures[0].length; i++) worst = Math.max(worst, Math.abs((pictures[0][i] & 0xff) - (pictures[1][i] & 0xff)));
+    System.out.printf("fused vs standard picture (128x128, 5 steps): max |Δ| %d/255%n", worst);
+    assertTrue(worst <= 1, "fused vs standard picture: max |Δ| " + worst + "/255");
   }
 
   @Test

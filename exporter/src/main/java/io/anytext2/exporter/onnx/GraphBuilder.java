@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Emits the nodes, inputs, outputs and initializers of one ONNX graph and writes the model. Value
@@ -41,6 +42,8 @@ final class GraphBuilder implements AutoCloseable {
   private final Set<String> names = new HashSet<>();
   private final Map<String, Integer> nextSuffix = new HashMap<>();
   private final Map<String, String> sharedConstants = new HashMap<>();
+  /** Operator-set domains besides ai.onnx that nodes use (subgraphs included) → version to import. */
+  private final Map<String, Long> extraDomains = new TreeMap<>();
   /** Subgraphs being built (innermost first); nodes go to the innermost, else to the main graph. */
   private final Deque<GraphProto.Builder> bodies = new ArrayDeque<>();
 
@@ -76,17 +79,30 @@ final class GraphBuilder implements AutoCloseable {
 
   // ---------------------------------------------------------------- nodes
 
-  /** Appends a single-output node; returns the output's name. */
+  /** Appends a single-output node of the default (ai.onnx) domain; returns the output's name. */
   String node(String opType, String scope, List<String> inputs, AttributeProto... attributes) {
+    return node(Opset.DOMAIN, opType, scope, inputs, attributes);
+  }
+
+  /**
+   * Appends a single-output node of operator-set {@code domain} (one of {@link Opset#versionOf}'s);
+   * the model then imports that domain. Returns the output's name.
+   */
+  String node(String domain, String opType, String scope, List<String> inputs, AttributeProto... attributes) {
+    long version = Opset.versionOf(domain);
     String out = fresh(scope + "/" + opType);
-    target().addNode(
+    NodeProto.Builder n =
         NodeProto.newBuilder()
             .setName(out)
             .setOpType(opType)
             .addAllInput(inputs)
             .addOutput(out)
-            .addAllAttribute(Arrays.asList(attributes))
-            .build());
+            .addAllAttribute(Arrays.asList(attributes));
+    if (!domain.equals(Opset.DOMAIN)) {
+      n.setDomain(domain);
+      extraDomains.put(domain, version);
+    }
+    target().addNode(n.build());
     return out;
   }
 
@@ -263,16 +279,18 @@ final class GraphBuilder implements AutoCloseable {
             .addAllInitializer(
                 initializers.tensors(location).stream().filter(t -> used.contains(t.getName())).toList())
             .build();
-    ModelProto model =
+    ModelProto.Builder model =
         ModelProto.newBuilder()
             .setIrVersion(Opset.IR_VERSION)
             .setProducerName(Opset.PRODUCER_NAME)
             .addOpsetImport(
-                OperatorSetIdProto.newBuilder().setDomain(Opset.DOMAIN).setVersion(Opset.VERSION))
-            .setGraph(g)
-            .build();
+                OperatorSetIdProto.newBuilder().setDomain(Opset.DOMAIN).setVersion(Opset.VERSION));
+    extraDomains.forEach(
+        (domain, version) ->
+            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+    model.setGraph(g);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(absolute), 1 << 20)) {
-      model.writeTo(out);
+      model.build().writeTo(out);
     }
   }
 

@@ -80,6 +80,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private final Precision precision;
   private final ElemType ct;
   private final TypeCasts casts;
+  private final boolean fusedAttention;
 
   /** A float32 graph whose weights are placed by {@link WeightStorage#auto()}. */
   public OnnxOps(String graphName, WeightSource source) {
@@ -92,8 +93,18 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   }
 
   public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision) {
+    this(graphName, source, storage, precision, false);
+  }
+
+  /**
+   * @param fusedAttention write {@link #attention} as one {@code com.microsoft.MultiHeadAttention}
+   *     node (ONNX Runtime only; see {@link FusedAttention}) instead of MatMul → Softmax → MatMul
+   */
+  public OnnxOps(
+      String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention) {
     if (source == null || storage == null || precision == null)
       throw new IllegalArgumentException("expected a weight source, storage and precision, found null");
+    this.fusedAttention = fusedAttention;
     this.g = new GraphBuilder(graphName, storage);
     this.source = source;
     this.layout = new LayoutOps(g);
@@ -329,6 +340,14 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
             attr("axis", -1L),
             attr("epsilon", eps));
     return new Value(y, nt, x.shape);
+  }
+
+  /** The networks' composition, or with fused attention on one MultiHeadAttention node in the compute type. */
+  @Override
+  public Value attention(Value q, Value k, Value v, int heads, float scale) {
+    if (!fusedAttention) return TensorOps.super.attention(q, k, v, heads, scale);
+    requireFloat("attention", q, k, v);
+    return FusedAttention.emit(g, ct, casts.as(q, ct), casts.as(k, ct), casts.as(v, ct), heads, scale);
   }
 
   @Override

@@ -15,6 +15,24 @@ public final class Opset {
   /** ai.onnx operator-set version. */
   public static final long VERSION = 17;
 
+  /**
+   * ONNX Runtime's contrib operator domain, imported only by graphs that use one of its operators
+   * (the opt-in fused attention, {@code com.microsoft.MultiHeadAttention}); ONNX Runtime is then the
+   * only runtime that can load the graph.
+   */
+  public static final String MICROSOFT_DOMAIN = "com.microsoft";
+
+  /** The com.microsoft operator-set version (its operators are all version 1). */
+  public static final long MICROSOFT_VERSION = 1;
+
+  /** The version a graph imports for operator-set {@code domain}. */
+  static long versionOf(String domain) {
+    if (DOMAIN.equals(domain)) return VERSION;
+    if (MICROSOFT_DOMAIN.equals(domain)) return MICROSOFT_VERSION;
+    throw new IllegalArgumentException(
+        "expected the operator domain '' or '" + MICROSOFT_DOMAIN + "', found '" + domain + "'");
+  }
+
   /** ONNX IR version (IR 8 is the one that goes with opset 17). */
   public static final long IR_VERSION = 8;
 

@@ -2,6 +2,7 @@ package io.anytext2.exporter.pkg;
 
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.Checkpoints;
+import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.nn.config.AnyText2Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +23,17 @@ public final class FixturePackages {
 
   /** Converts {@code checkpoint} with the architecture of {@code yaml} (and its CLIP folder) into a package at {@code out}. */
   public static Path convert(Path checkpoint, Path yaml, Path ocrDictionary, Path out) throws IOException {
+    return convert(checkpoint, yaml, ocrDictionary, out, Precision.FP32, false);
+  }
+
+  /** {@link #convert(Path, Path, Path, Path)} in {@code precision}, with or without fused attention. */
+  public static Path convert(Path checkpoint, Path yaml, Path ocrDictionary, Path out, Precision precision,
+      boolean fusedAttention) throws IOException {
     try (Checkpoint ckpt = Checkpoints.open(checkpoint)) {
       Path clip = ModelConfigLoader.clipFolder(yaml, ModelConfigLoader.readYaml(yaml));
       AnyText2Config cfg = ModelConfigLoader.load(yaml, clip, ckpt);
       ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, checkpoint.getFileName().toString(), cfg,
-          yaml.getFileName().toString(), clip, ocrDictionary, out, false), (name, index, graphs) -> {});
+          yaml.getFileName().toString(), clip, ocrDictionary, out, false, precision, fusedAttention), (name, index, graphs) -> {});
     }
     return out;
   }

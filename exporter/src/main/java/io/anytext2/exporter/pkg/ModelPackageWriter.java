@@ -43,11 +43,19 @@ public final class ModelPackageWriter {
    * @param tokenizerDir folder with vocab.json + merges.txt, or null for the bundled CLIP vocabulary
    * @param ocrDictionary character list of the recognizer (optional; needed only for OCR decoding)
    * @param precision FP32, or a half precision for an "fp16" package (see {@link GraphBuilders#precisionOf})
+   * @param fusedAttention attention as ONNX Runtime's {@code com.microsoft.MultiHeadAttention} (for GPU packages;
+   *     recorded in the manifest), else standard MatMul → Softmax → MatMul
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
-      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision) {
+      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+    }
+
+    /** A package with standard ONNX attention. */
+    public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+        Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision) {
+      this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision, false);
     }
 
     /** A float32 package. */
@@ -88,7 +96,8 @@ public final class ModelPackageWriter {
       for (int i = 0; i < defs.size(); i++) {
         GraphBuilders.Def def = defs.get(i);
         progress.graph(def.name(), i, defs.size());
-        graphs.put(def.name(), writeGraph(def, weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision())));
+        graphs.put(def.name(), writeGraph(def, weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision()),
+            r.fusedAttention()));
       }
       TokenizerFiles.copy(r.tokenizerDir(), tmp);
       String dict = null;
@@ -99,7 +108,7 @@ public final class ModelPackageWriter {
       }
       OcrConfig ocr = r.config().ocr();
       ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java",
-          r.precision().manifestName(),
+          r.precision().manifestName(), r.fusedAttention(),
           r.config(), scheduler(r.checkpoint(), r.config()), tok,
           new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
@@ -112,14 +121,16 @@ public final class ModelPackageWriter {
     }
   }
 
-  private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir, Precision precision)
-      throws IOException {
+  private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir, Precision precision,
+      boolean fusedAttention) throws IOException {
     // A graph whose weights will pass the AUTO threshold goes external from the first weight; AUTO would
     // first keep up to the threshold (100 MB) inline on the heap and then move it out, for the same file.
     long weightBytes = 0;
     for (long[] shape : CheckpointValidator.weightsOf(def).values()) weightBytes += 4 * Arrays.stream(shape).reduce(1, Math::multiplyExact);
     WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
-    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision);
+    // Only the networks that call TensorOps.attention (UNet, ControlNet, sampler, VAE) change with fusedAttention;
+    // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard.
+    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusedAttention);
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
     for (GraphBuilders.In i : def.inputs()) {

@@ -29,13 +29,8 @@ public record CrossAttention(String prefix, int queryDim, int contextDim, int he
     T q = Layers.linear(op, prefix + "to_q", queryDim, inner, false, x);
     T k = Layers.linear(op, prefix + "to_k", contextDim, inner, false, keysValues);
     T v = Layers.linear(op, prefix + "to_v", contextDim, inner, false, keysValues);
-    T qh = op.permute(op.reshape(q, 0, 0, heads, dimHead), 0, 2, 1, 3); // [B, h, N, d]
-    T kt = op.permute(op.reshape(k, 0, 0, heads, dimHead), 0, 2, 3, 1); // [B, h, d, M]
-    T vh = op.permute(op.reshape(v, 0, 0, heads, dimHead), 0, 2, 1, 3); // [B, h, M, d]
     // The original scales the product (not q) by dim_head ** -0.5 in float32.
-    T scores = op.scale(op.matmul(qh, kt), (float) Math.pow(dimHead, -0.5));
-    T out = op.matmul(op.softmax(scores, -1), vh); // [B, h, N, d]
-    out = op.reshape(op.permute(out, 0, 2, 1, 3), 0, 0, inner); // [B, N, h·d]
+    T out = op.attention(q, k, v, heads, (float) Math.pow(dimHead, -0.5)); // [B, N, h·d]
     return Layers.linear(op, prefix + "to_out.0", inner, queryDim, true, out);
   }
 }

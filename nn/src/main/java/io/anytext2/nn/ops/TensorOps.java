@@ -66,6 +66,40 @@ public interface TensorOps<T> {
     return x;
   }
 
+  /**
+   * Scaled dot-product attention without mask: q [B, S, heads·d], k and v [B, L, heads·d] →
+   * [B, S, heads·d], per head {@code softmax((q_h · k_hᵀ) · scale) · v_h} with the softmax over the
+   * L keys. Heads are split head-major from the feature axis ({@code feature = head·d + i}), as
+   * MODEL.md §3.1 does; {@code heads} = 1 is the VAE's single-head attention (§3.8).
+   *
+   * <p>The default is the composition the networks used before this operation existed (matmul,
+   * scale, softmax, matmul; for several heads with reshape/permute around it), call for call, so
+   * backends that do not override it compute exactly what they did. A backend may replace it by a
+   * fused kernel (the ONNX exporter's opt-in {@code com.microsoft.MultiHeadAttention}).
+   */
+  default T attention(T q, T k, T v, int heads, float scale) {
+    long[] qs = shape(q), ks = shape(k), vs = shape(v);
+    if (qs.length != 3 || ks.length != 3 || vs.length != 3) {
+      throw new IllegalArgumentException("attention: expected rank-3 q, k, v, found ranks " + qs.length + ", " + ks.length
+          + ", " + vs.length);
+    }
+    long width = qs[2];
+    if (heads < 1 || width < 1 || width % heads != 0 || ks[2] != width || vs[2] != width) {
+      throw new IllegalArgumentException("attention: expected q, k, v widths equal and divisible by " + heads
+          + " heads, found " + width + ", " + ks[2] + ", " + vs[2]);
+    }
+    if (heads == 1) {
+      T scores = scale(matmul(q, permute(k, 0, 2, 1)), scale);
+      return matmul(softmax(scores, -1), v);
+    }
+    long d = width / heads;
+    T qh = permute(reshape(q, 0, 0, heads, d), 0, 2, 1, 3); // [B, h, S, d]
+    T kt = permute(reshape(k, 0, 0, heads, d), 0, 2, 3, 1); // [B, h, d, L]
+    T vh = permute(reshape(v, 0, 0, heads, d), 0, 2, 1, 3); // [B, h, L, d]
+    T out = matmul(softmax(scale(matmul(qh, kt), scale), -1), vh); // [B, h, S, d]
+    return reshape(permute(out, 0, 2, 1, 3), 0, 0, width); // [B, S, h·d]
+  }
+
   /** BatchNorm2d in inference mode over axis 1 (running statistics), as PyTorch eval(). */
   T batchNorm(T x, float eps, T gamma, T beta, T runningMean, T runningVar);
 

@@ -11,6 +11,11 @@ import java.util.Map;
  * @param format always {@link #FORMAT}
  * @param formatVersion {@link #FORMAT_VERSION}; readers refuse newer versions
  * @param precision "fp32" or "fp16" (weights and compute of the graphs)
+ * @param fusedAttention true when the attention of the UNet, ControlNet, sampler and VAE graphs is
+ *     ONNX Runtime's contrib operator {@code com.microsoft.MultiHeadAttention} (opset import
+ *     com.microsoft 1) instead of standard MatMul/Softmax nodes: such a package runs on ONNX Runtime
+ *     only (CPU kernel float32, CUDA float32/float16); false (the default, and in manifests written
+ *     before the field existed) means standard ONNX operators only
  * @param config the architecture the graphs were built for
  * @param scheduler diffusion schedule (the checkpoint's stored alphas_cumprod)
  * @param tokenizer tokenizer files relative to the package, and special ids
@@ -23,6 +28,7 @@ public record ModelManifest(
     int formatVersion,
     String producer,
     String precision,
+    boolean fusedAttention,
     AnyText2Config config,
     Scheduler scheduler,
     Tokenizer tokenizer,

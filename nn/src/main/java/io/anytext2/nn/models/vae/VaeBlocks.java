@@ -32,8 +32,7 @@ final class VaeBlocks {
     T q = op.imageToTokens(Layers.conv(op, key + "q", c, c, 1, 1, 0, n)); // [B, HW, C]
     T k = op.imageToTokens(Layers.conv(op, key + "k", c, c, 1, 1, 0, n));
     T v = op.imageToTokens(Layers.conv(op, key + "v", c, c, 1, 1, 0, n));
-    T scores = op.scale(op.matmul(q, op.permute(k, 0, 2, 1)), (float) Math.pow(c, -0.5));
-    T out = op.tokensToImage(op.matmul(op.softmax(scores, -1), v), x);
+    T out = op.tokensToImage(op.attention(q, k, v, 1, (float) Math.pow(c, -0.5)), x);
     return op.add(x, Layers.conv(op, key + "proj_out", c, c, 1, 1, 0, out));
   }
 

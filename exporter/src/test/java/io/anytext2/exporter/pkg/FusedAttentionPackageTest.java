@@ -1,0 +1,233 @@
+package io.anytext2.exporter.pkg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anytext2.exporter.onnx.Precision;
+import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.nn.pkg.ModelManifest;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tiny parity model converted with and without {@code fusedAttention}: the UNet, ControlNet,
+ * sampler and VAE graphs give the same outputs on the same inputs (ONNX Runtime CPU, float32) to a
+ * max |Δ| of 1e-5 of the output's largest magnitude; each of their Softmax nodes became one {@code
+ * com.microsoft.MultiHeadAttention}, and the graphs without {@code TensorOps.attention} are
+ * unchanged byte for byte.
+ */
+class FusedAttentionPackageTest {
+  private static final double TOL = 1e-5;
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final List<String> FUSED_GRAPHS =
+      List.of(GraphNames.UNET, GraphNames.CONTROLNET, GraphNames.SAMPLER, GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER);
+
+  @TempDir static Path tmp;
+  private static Path plain;
+  private static Path fused;
+  private static ModelManifest manifest;
+
+  @BeforeAll
+  static void convertTwice() throws Exception {
+    String dir = System.getProperty("anytext2.parity.dir");
+    assumeTrue(dir != null, "system property anytext2.parity.dir is not set; fused-attention package test skipped");
+    Path tiny = Path.of(dir, "tiny");
+    assumeTrue(Files.isRegularFile(tiny.resolve("model.ckpt")), "parity fixture " + tiny + "/model.ckpt is absent; skipped");
+    plain = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null, tmp.resolve("plain"),
+        Precision.FP32, false);
+    fused = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null, tmp.resolve("fused"),
+        Precision.FP32, true);
+    manifest = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .readValue(fused.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
+  }
+
+  @Test
+  void manifestRecordsTheContribOperators() throws Exception {
+    assertTrue(manifest.fusedAttention());
+    ModelManifest standard = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .readValue(plain.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
+    assertFalse(standard.fusedAttention());
+  }
+
+  @Test
+  void everyAttentionSoftmaxBecameOneMultiHeadAttentionNode() throws Exception {
+    for (String name : FUSED_GRAPHS) {
+      ModelProto p = model(plain, name), f = model(fused, name);
+      long softmax = count(p, n -> n.getOpType().equals("Softmax"));
+      long mha = count(f, n -> n.getOpType().equals("MultiHeadAttention") && n.getDomain().equals("com.microsoft"));
+      assertTrue(softmax > 0, name + " has attention");
+      assertEquals(softmax, mha, name + ": one MultiHeadAttention per attention softmax");
+      assertEquals(0, count(f, n -> n.getOpType().equals("Softmax")), name + ": no Softmax left");
+      assertEquals(0, count(p, n -> !n.getDomain().isEmpty()), name + ": the standard graph has ai.onnx nodes only");
+      assertTrue(f.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals("com.microsoft") && o.getVersion() == 1));
+    }
+    for (String name : List.of(GraphNames.TEXT_ENCODER, GraphNames.EMBEDDING, GraphNames.OCR)) {
+      assertArrayEquals(Files.readAllBytes(plain.resolve(name + ".onnx")), Files.readAllBytes(fused.resolve(name + ".onnx")),
+          name + " does not use TensorOps.attention and is unchanged");
+    }
+  }
+
+  @Test
+  void fusedGraphsComputeWhatTheStandardOnesDo() throws Exception {
+    for (String name : FUSED_GRAPHS) {
+      Feeds in = feeds(name);
+      Map<String, float[]> a = run(plain.resolve(name + ".onnx"), in.values(), in.shapes());
+      Map<String, float[]> b = run(fused.resolve(name + ".onnx"), in.values(), in.shapes());
+      assertEquals(a.keySet(), b.keySet());
+      for (String out : a.keySet()) {
+        double scale = maxAbs(a.get(out)), diff = maxAbsDiff(a.get(out), b.get(out));
+        System.out.printf("fused vs standard %-12s %-12s max|Δ| %.3g, max|y| %.3g, relative %.3g%n", name, out, diff, scale,
+            diff / scale);
+        assertTrue(scale > 0 && Double.isFinite(scale), name + "/" + out + " is finite and not all zero");
+        assertTrue(diff <= TOL * scale, name + "/" + out + ": max |Δ| " + diff + " > " + TOL + " × " + scale);
+      }
+    }
+  }
+
+  /**
+   * float16 packages (ONNX Runtime CPU runs the float16 contrib node too): the fused UNet is no
+   * further from the float32 UNet than the standard float16 UNet is.
+   */
+  @Test
+  void halfPrecisionFusedUNetIsAsCloseToFloat32AsTheStandardOne() throws Exception {
+    Path tiny = Path.of(System.getProperty("anytext2.parity.dir"), "tiny");
+    Path half = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null, tmp.resolve("half"),
+        Precision.FP16, false);
+    Path halfFused = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null,
+        tmp.resolve("half-fused"), Precision.FP16, true);
+    Feeds in = feeds(GraphNames.UNET);
+    float[] exact = run(plain.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
+    float[] standard = run(half.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
+    float[] fusedEps = run(halfFused.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
+    double scale = maxAbs(exact), errStandard = maxAbsDiff(exact, standard) / scale, errFused = maxAbsDiff(exact, fusedEps) / scale;
+    System.out.printf("fp16 UNet vs fp32: standard %.3g, fused %.3g (max|Δ| / max|y|)%n", errStandard, errFused);
+    assertTrue(errStandard > 0 && errFused > 0, "the half graphs compute in float16");
+    assertTrue(errFused <= 1.5 * errStandard && errFused < 1e-2, "fused fp16 error " + errFused + ", standard " + errStandard);
+  }
+
+  /** Inputs of graph {@code name} at batch 2, latent 8×8, 77 context tokens, 3 sampler steps. */
+  private record Feeds(Map<String, float[]> values, Map<String, long[]> shapes) {}
+
+  private static Feeds feeds(String name) {
+    int batch = 2;
+    long down = manifest.config().vae().downFactor();
+    long latent = 8; // three halvings in the tiny UNet (channel_mult of 4 levels)
+    Map<String, Long> dims = new HashMap<>(Map.of("batch", (long) batch, "guided_batch", 2L * batch, "tokens", 77L,
+        "steps", 3L, "latent_height", latent, "latent_width", latent, "height", latent * down, "width", latent * down));
+    for (int level = 0; level < 4; level++) {
+      dims.put("latent_height_" + level, latent >> level);
+      dims.put("latent_width_" + level, latent >> level);
+    }
+    // values every input of these graphs can take: timesteps, DDIM coefficients of three steps, strengths
+    Map<String, float[]> fixed = new HashMap<>();
+    fixed.put(GraphNames.UNET_IN_T, new float[] {901, 301});
+    fixed.put(GraphNames.SMP_IN_TIMESTEPS, new float[] {901, 901, 901, 901, 601, 601, 601, 601, 301, 301, 301, 301});
+    fixed.put(GraphNames.SMP_IN_SQRT_ALPHA, new float[] {0.25f, 0.55f, 0.8f});
+    fixed.put(GraphNames.SMP_IN_SQRT_ONE_MINUS_ALPHA, new float[] {0.968f, 0.835f, 0.6f});
+    fixed.put(GraphNames.SMP_IN_SQRT_ALPHA_PREV, new float[] {0.55f, 0.8f, 0.95f});
+    fixed.put(GraphNames.SMP_IN_DIRECTION, new float[] {0.835f, 0.6f, 0.312f});
+    fixed.put(GraphNames.SMP_IN_CFG, new float[] {9f});
+    fixed.put(GraphNames.UNET_IN_ATTNX, new float[] {1f});
+    fixed.put(GraphNames.CN_IN_STRENGTH, new float[] {1f});
+    Map<String, float[]> feeds = new LinkedHashMap<>();
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    Random random = new Random(name.hashCode());
+    for (ModelManifest.Tensor in : manifest.graphs().get(name).inputs()) {
+      long[] shape = in.shape().stream().mapToLong(d -> d instanceof Number n ? n.longValue() : dims.get((String) d)).toArray();
+      float[] values = fixed.get(in.name());
+      if (values == null) {
+        values = new float[(int) Arrays.stream(shape).reduce(1, Math::multiplyExact)];
+        for (int i = 0; i < values.length; i++) values[i] = (float) random.nextGaussian();
+      }
+      feeds.put(in.name(), values);
+      shapes.put(in.name(), shape);
+    }
+    return new Feeds(feeds, shapes);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static ModelProto model(Path pkg, String name) throws Exception {
+    return ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(name + ".onnx")));
+  }
+
+  /** Nodes matching {@code p}, those of Loop bodies included. */
+  private static long count(ModelProto m, Predicate<NodeProto> p) {
+    return count(m.getGraph().getNodeList(), p);
+  }
+
+  private static long count(List<NodeProto> nodes, Predicate<NodeProto> p) {
+    long n = 0;
+    for (NodeProto node : nodes) {
+      if (p.test(node)) n++;
+      for (AttributeProto a : node.getAttributeList()) if (a.hasG()) n += count(a.getG().getNodeList(), p);
+    }
+    return n;
+  }
+
+  private static Map<String, float[]> run(Path model, Map<String, float[]> feeds, Map<String, long[]> shapes) throws Exception {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = ENV.createSession(model.toString(), options)) {
+      Map<String, OnnxTensor> inputs = new HashMap<>();
+      List<OnnxTensor> created = new ArrayList<>();
+      try {
+        for (var e : feeds.entrySet()) {
+          OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey()));
+          created.add(t);
+          inputs.put(e.getKey(), t);
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (OrtSession.Result result = session.run(inputs)) {
+          for (Map.Entry<String, OnnxValue> e : result) {
+            FloatBuffer fb = ((OnnxTensor) e.getValue()).getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            out.put(e.getKey(), data);
+          }
+        }
+        return out;
+      } finally {
+        for (OnnxTensor t : created) t.close();
+      }
+    }
+  }
+
+  private static double maxAbs(float[] x) {
+    double m = 0;
+    for (float v : x) m = Math.max(m, Math.abs(v));
+    return m;
+  }
+
+  private static double maxAbsDiff(float[] a, float[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = Math.abs(a[i] - b[i]);
+      if (!(d <= m)) m = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+    }
+    return m;
+  }
+}
