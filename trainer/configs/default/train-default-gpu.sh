@@ -37,4 +37,4 @@ grep -h "^==" "$run/recognizer.log" "$run/vae.log"
 stage anytext2 anytext2-gpu.yaml "${STEPS_AT2:-100000}" "${TIME_AT2:-}" --init "$run/vae/checkpoints/last.safetensors" \
     --init-part "text_predictor.=$run/recognizer/checkpoints/last.safetensors"
 at2 convert --checkpoint "$run/anytext2/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
-    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite
+    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler

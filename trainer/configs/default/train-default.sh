@@ -25,4 +25,4 @@ at2 train --config "$cfg/anytext2.yaml" --data "$data" --out "$run/anytext2" --m
     --init "$run/vae/checkpoints/last.safetensors"
 # 3. the package (fp32); ./anytext2 generate uses $root/onnx when --model is not given
 at2 convert --checkpoint "$run/anytext2/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
-    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite
+    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler

@@ -62,6 +62,10 @@ final class ConvertCommand implements Callable<Integer> {
       + "memory) instead of MatMul-Softmax-MatMul; the package then needs ONNX Runtime (manifest: fusedAttention)")
   boolean fusedAttention;
 
+  @Option(names = "--no-sampler", description = "leave out the optional sampler graph (an ONNX Loop over DDIM steps with a "
+      + "second copy of the UNet weights): it saves host-device transfers on GPUs and only adds size for CPU packages")
+  boolean noSampler;
+
   @Option(names = "--config", description = "models_yaml config (default: the bundled official anytext2_sd15.yaml)")
   Path config;
 
@@ -113,7 +117,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = ModelPackageWriter.write(
             new ModelPackageWriter.Request(ckpt, source, cfg,
                 config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
-                precision, fusedAttention),
+                precision, fusedAttention, !noSampler),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {

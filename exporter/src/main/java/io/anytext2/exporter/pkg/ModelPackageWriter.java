@@ -45,11 +45,20 @@ public final class ModelPackageWriter {
    * @param precision FP32, or a half precision for an "fp16" package (see {@link GraphBuilders#precisionOf})
    * @param fusedAttention attention as ONNX Runtime's {@code com.microsoft.MultiHeadAttention} (for GPU packages;
    *     recorded in the manifest), else standard MatMul → Softmax → MatMul
+   * @param samplerGraph whether to write the optional {@code sampler} Loop graph (a second copy of the UNet
+   *     weights; it pays off on GPUs, where it saves the per-step transfers, and is only weight on CPUs)
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
-      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention) {
+      Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
+      boolean samplerGraph) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+    }
+
+    /** A package with the sampler graph. */
+    public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+        Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention) {
+      this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision, fusedAttention, true);
     }
 
     /** A package with standard ONNX attention. */
@@ -90,6 +99,7 @@ public final class ModelPackageWriter {
       PackageFiles.readableByAll(tmp);
       Map<String, ModelManifest.Graph> graphs = new LinkedHashMap<>();
       List<GraphBuilders.Def> defs = new ArrayList<>(GraphBuilders.all(r.config()));
+      if (!r.samplerGraph()) defs.removeIf(d -> d.name().equals(GraphNames.SAMPLER));
       WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
       if (r.precision().isHalf()) defs.add(GraphBuilders.renamed(GraphBuilders.find(defs, GraphNames.VAE_DECODER),
           GraphNames.VAE_DECODER_FP32));

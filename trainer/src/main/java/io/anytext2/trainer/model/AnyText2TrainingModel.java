@@ -37,6 +37,8 @@ import java.util.Map;
  * </pre>
  */
 public final class AnyText2TrainingModel {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnyText2TrainingModel.class);
+
   public static final String FONT_PREDICTOR = "embedding_manager.font_predictor.";
   static final String CLIP_PREFIX = GraphBuilders.CLIP;
 
@@ -245,14 +247,44 @@ public final class AnyText2TrainingModel {
     return Losses.of(op, loss, op.own(simple.mean()), ocrMean, ctcMean, null);
   }
 
-  /** 0.18215 · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */
+  private boolean latentScaleChecked;
+
+  /** scale_factor · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */
   NDArray latentSample(DjlOps op, NDArray image, float[] noise) {
     return op.scoped(() -> {
       AutoencoderKL.Posterior<NDArray> p = vae.encode(op, image);
       NDArray std = op.exp(op.scale(p.logvar(), 0.5f));
       NDArray z = op.add(p.mean(), op.mul(std, op.create(noise, op.shape(p.mean()))));
-      return op.own(op.scale(z, cfg.scaleFactor()).stopGradient());
+      NDArray scaled = op.own(op.scale(z, cfg.scaleFactor()).stopGradient());
+      if (!latentScaleChecked) {
+        latentScaleChecked = true;
+        checkLatentScale(scaled);
+      }
+      return scaled;
     });
+  }
+
+  /**
+   * Warns once when the diffusion latents are far from unit variance: the LDM recipe picks
+   * scale_factor = 1 / std(VAE latents) (0.18215 for SD's VAE). A VAE trained here has latents of
+   * std ≈ 1, and with 0.18215 the noise drowns the signal 30-fold: the default model trained that way
+   * produced saturated noise whatever its loss said.
+   */
+  private void checkLatentScale(NDArray scaled) {
+    float[] v = io.anytext2.trainer.djl.HostArrays.read(scaled);
+    double sum = 0;
+    double sq = 0;
+    for (float x : v) {
+      sum += x;
+      sq += (double) x * x;
+    }
+    double mean = sum / v.length;
+    double std = Math.sqrt(Math.max(0, sq / v.length - mean * mean));
+    if (std < 0.5 || std > 2) {
+      LOG.warn("diffusion latents have std {} (scale_factor {} x VAE latent std {}); the LDM recipe wants about 1: "
+          + "set scale_factor to about {} in the model YAML", String.format(java.util.Locale.ROOT, "%.3f", std), cfg.scaleFactor(),
+          String.format(java.util.Locale.ROOT, "%.3f", std / cfg.scaleFactor()), String.format(java.util.Locale.ROOT, "%.3f", cfg.scaleFactor() / std));
+    }
   }
 
   /** [N, D] line embeddings, rows in (sample, line) order (MODEL.md §3.5, TRAINING.md §3.3 (a)). */
