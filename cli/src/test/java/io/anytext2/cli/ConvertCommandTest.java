@@ -63,6 +63,17 @@ class ConvertCommandTest {
     overwrite[args.length] = "--overwrite";
     assertEquals(0, CliRun.of(overwrite).code());
     ModelPackage.open(out);
+
+    // --no-sampler: the CPU package without the Loop graph (and its second copy of the UNet weights)
+    Path small = tmp.resolve("no-sampler");
+    String[] noSampler = java.util.Arrays.copyOf(args, args.length + 1);
+    noSampler[args.length] = "--no-sampler";
+    noSampler[java.util.Arrays.asList(args).indexOf("--out") + 1] = small.toString();
+    assertEquals(0, CliRun.of(noSampler).code());
+    ModelPackage lean = ModelPackage.open(small);
+    assertEquals(7, lean.manifest().graphs().size());
+    assertFalse(lean.manifest().graphs().containsKey(GraphNames.SAMPLER));
+    assertFalse(Files.exists(small.resolve("sampler.onnx")));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.anytext2.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anytext2.trainer.data.AnyWordDataset;
@@ -37,5 +38,20 @@ class SynthCommandTest {
     CliRun bad = CliRun.of("synth", "--out", tmp.resolve("x").toString(), "--count", "2", "--languages", "elvish");
     assertEquals(2, bad.code());
     assertEquals("error: expected languages among latin, cjk (chinese), korean, found \"elvish\"", bad.err().strip());
+
+    // the layout options: one word per line, at most 2 lines
+    Path few = tmp.resolve("few");
+    CliRun layout = CliRun.of("synth", "--out", few.toString(), "--count", "6", "--size", "128", "--languages", "latin",
+        "--max-lines", "2", "--max-words", "1", "--text-height", "0.18,0.32");
+    assertEquals(0, layout.code(), layout.err());
+    String fewJson = Files.readString(few.resolve("anyword.json"));
+    assertFalse(fewJson.matches("(?s).*\"text\"\\s*:\\s*\"[^\"]* [^\"]*\".*"), "one word per line: " + fewJson);
+    for (String[] badArgs : new String[][] {{"--text-height", "0.3,0.2"}, {"--text-height", "big"}, {"--max-lines", "9"}, {"--max-words", "0"}}) {
+      CliRun rejected = CliRun.of("synth", "--out", tmp.resolve("y").toString(), "--count", "2", badArgs[0], badArgs[1]);
+      assertEquals(2, rejected.code(), String.join(" ", badArgs));
+      assertTrue(rejected.err().startsWith("error: expected "), rejected.err());
+      assertEquals(1, rejected.err().strip().lines().count(), rejected.err());
+      assertFalse(Files.exists(tmp.resolve("y").resolve("anyword.json")));
+    }
   }
 }

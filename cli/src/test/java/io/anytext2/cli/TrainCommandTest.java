@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.ckpt.Checkpoints;
 import io.anytext2.trainer.djl.DeviceChoice;
 import io.anytext2.trainer.log.MetricsCsv;
 import io.anytext2.trainer.log.MetricsTable;
@@ -60,6 +62,35 @@ class TrainCommandTest {
     assertTrue(badDevice.err().startsWith("error: --device: expected auto, cpu, cuda or cuda:N (also gpu, gpu:N), found 'tpu'"),
         badDevice.err());
     assertFalse(Files.exists(tmp.resolve("y")), "nothing is written for an unusable device");
+
+    // --init-part: the random initial weights with text_predictor.* taken from the trained run
+    Path joinedRun = tmp.resolve("joined");
+    Path trained = run.resolve("checkpoints/last.safetensors");
+    CliRun joined = CliRun.of("train", "--config", cfg.toString(), "--out", joinedRun.toString(), "--max-steps", "1",
+        "--init", run.resolve("init_random.safetensors").toString(), "--init-part", "text_predictor.=" + trained);
+    assertEquals(0, joined.code(), joined.err());
+    Path joinedInit = joinedRun.resolve("init_joined.safetensors");
+    try (Checkpoint j = Checkpoints.open(joinedInit); Checkpoint random = Checkpoints.open(run.resolve("init_random.safetensors"));
+        Checkpoint last = Checkpoints.open(trained)) {
+      assertEquals(random.keys(), j.keys());
+      int fromTrained = 0;
+      boolean differs = false;
+      for (String key : j.keys()) {
+        Checkpoint source = key.startsWith("text_predictor.") ? last : random;
+        fromTrained += source == last ? 1 : 0;
+        assertArrayEquals(source.readBytes(key), j.readBytes(key), key);
+        differs |= source == last && !java.util.Arrays.equals(random.readBytes(key), last.readBytes(key));
+      }
+      assertTrue(fromTrained > 10, "text_predictor keys: " + fromTrained);
+      assertTrue(differs, "the trained run changed some text_predictor weight, so the join is visible");
+    }
+    CliRun noPrefix = CliRun.of("train", "--config", cfg.toString(), "--out", tmp.resolve("z").toString(), "--max-steps", "1",
+        "--init", run.resolve("init_random.safetensors").toString(), "--init-part", "no_such_part.=" + trained);
+    assertEquals(2, noPrefix.code());
+    assertTrue(noPrefix.err().startsWith("error: --init-part no_such_part.: the checkpoint holds no key with that prefix"), noPrefix.err());
+    CliRun noInit = CliRun.of("train", "--config", cfg.toString(), "--out", tmp.resolve("z").toString(), "--init-part", "a.=" + trained);
+    assertEquals(2, noInit.code());
+    assertTrue(noInit.err().startsWith("error: --init-part needs --init"), noInit.err());
 
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, text.replace("train:", "train:\n  batchsize: 4"));
