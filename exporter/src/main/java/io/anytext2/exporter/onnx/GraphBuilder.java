@@ -66,6 +66,17 @@ final class GraphBuilder implements AutoCloseable {
           "expected a new value name, found '" + name + "' already in the graph");
   }
 
+  /**
+   * The scope of the nodes that apply the value {@code weightName} (see the class comment): a
+   * weight key without ".weight" (so "…proj_in.weight" gives nodes "…proj_in/Conv"), any other
+   * name as it is, except the output of an unscoped node ("/OpType…"), which gives no scope.
+   */
+  static String scopeOf(String weightName) {
+    if (weightName.endsWith(".weight"))
+      return weightName.substring(0, weightName.length() - ".weight".length());
+    return weightName.startsWith("/") ? "" : weightName;
+  }
+
   /** A new unique name starting with {@code base}. */
   String fresh(String base) {
     String name = base;

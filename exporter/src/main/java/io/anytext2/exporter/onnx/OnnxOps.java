@@ -2,12 +2,12 @@ package io.anytext2.exporter.onnx;
 
 import static io.anytext2.exporter.onnx.GraphBuilder.attr;
 import static io.anytext2.exporter.onnx.GraphBuilder.attrInts;
+import static io.anytext2.exporter.onnx.GraphBuilder.scopeOf;
 import static io.anytext2.exporter.onnx.StaticShapes.DYNAMIC;
 import static io.anytext2.exporter.onnx.StaticShapes.bad;
 import static io.anytext2.exporter.onnx.StaticShapes.compatible;
 import static io.anytext2.exporter.onnx.StaticShapes.mismatch;
 import static io.anytext2.exporter.onnx.ValueChecks.checkBias;
-import static io.anytext2.exporter.onnx.ValueChecks.checkPerChannel;
 import static io.anytext2.exporter.onnx.ValueChecks.reducedShape;
 import static io.anytext2.exporter.onnx.ValueChecks.requireFloat;
 import static io.anytext2.exporter.onnx.ValueChecks.toLongs;
@@ -27,6 +27,10 @@ import java.util.Map;
  * become initializers named by their checkpoint key, written out as they are loaded (see {@link
  * WeightStorage}). A {@link Precision} of FLOAT16 builds the same network in half precision, with
  * float32 graph inputs and outputs.
+ *
+ * <p>This class writes the parameterised layers and the arithmetic; package-private helpers write
+ * the rest: {@link LayoutOps} (reshapes, transposes, selection, resampling), {@link
+ * NormalizationOps}, {@link FusedAttention} and {@link TypeCasts} (the Casts of mixed precision).
  *
  * <pre>{@code
  * try (OnnxOps op = new OnnxOps("vae_decoder", weights)) {
@@ -75,8 +79,10 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private final GraphBuilder g;
   private final WeightSource source;
   private final Map<String, Value> weights = new HashMap<>();
-  private final Map<String, String> derived = new HashMap<>();
+  /** Weight name → the weight's Transpose, made once however many times the weight is applied. */
+  private final Map<String, String> transposedWeights = new HashMap<>();
   private final LayoutOps layout;
+  private final NormalizationOps norms;
   private final Precision precision;
   private final ElemType ct;
   private final TypeCasts casts;
@@ -111,6 +117,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     this.precision = precision;
     this.ct = precision.compute();
     this.casts = new TypeCasts(g, ct);
+    this.norms = new NormalizationOps(g, casts, precision.norms());
   }
 
   // ---------------------------------------------------------------- graph API
@@ -170,12 +177,14 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   /** A restorer that forgets the values cached after this call (values made in a subgraph stay in it). */
   Runnable cacheScope() {
-    Map<String, String> d = new HashMap<>(derived), c = casts.saveCache(), l = layout.saveCache();
+    Map<String, String> t = new HashMap<>(transposedWeights), c = casts.saveCache();
+    Map<String, String> l = layout.saveCache(), n = norms.saveCache();
     return () -> {
-      derived.clear();
-      derived.putAll(d);
+      transposedWeights.clear();
+      transposedWeights.putAll(t);
       casts.restore(c);
       layout.restore(l);
+      norms.restore(n);
     };
   }
 
@@ -248,7 +257,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     String y =
         g.node(
             "Conv",
-            scopeOf(w),
+            scopeOf(w.name),
             in,
             attrInts("kernel_shape", ws[2], ws[3]),
             attrInts("strides", strideH, strideW),
@@ -274,7 +283,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     checkBias("linear", b, ws[0]);
     long[] out = xs.clone();
     out[out.length - 1] = ws[0];
-    String scope = scopeOf(w);
+    String scope = scopeOf(w.name);
     if (xs.length == 2) {
       List<String> in = b == null ? List.of(x.name, w.name) : List.of(x.name, w.name, b.name);
       return new Value(g.node("Gemm", scope, in, attr("transB", 1L)), ct, out);
@@ -282,64 +291,22 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     // MatMul against wᵀ: the Transpose of an initializer is folded by ORT at load time, and the
     // initializer itself stays the checkpoint tensor.
     String wt =
-        derived.computeIfAbsent(
-            "T:" + w.name,
+        transposedWeights.computeIfAbsent(
+            w.name,
             k -> g.node("Transpose", scope, List.of(wc.name), attrInts("perm", 1, 0)));
     String y = g.node("MatMul", scope, List.of(x.name, wt));
     if (b != null) y = g.node("Add", scope, List.of(y, b.name));
     return new Value(y, ct, out);
   }
 
-  /**
-   * GroupNorm as torch exports it: Reshape to [N, G, -1], InstanceNormalization with unit scale and
-   * zero bias, Reshape back to Shape(x), then the per-channel affine. Works for dynamic H/W.
-   */
   @Override
   public Value groupNorm(Value x, int groups, float eps, Value gamma, Value beta) {
-    ElemType nt = precision.norms();
-    x = casts.as(x, nt);
-    long[] xs = x.shape;
-    if (xs.length < 3 || xs[1] < 0 || groups < 1 || xs[1] % groups != 0) {
-      throw bad(
-          "groupNorm: expected [N, C, ...] with static C divisible by %d, found %s",
-          groups, Arrays.toString(xs));
-    }
-    checkPerChannel("groupNorm", xs[1], gamma, beta);
-    String scope = scopeOf(gamma);
-    String grouped = g.node("Reshape", scope, List.of(x.name, g.int64Vector(0, groups, -1)));
-    float[] ones = new float[groups];
-    Arrays.fill(ones, 1f);
-    String normed =
-        g.node(
-            "InstanceNormalization",
-            scope,
-            List.of(
-                grouped,
-                g.floatConstant(ones, new long[] {groups}, nt),
-                g.floatConstant(new float[groups], new long[] {groups}, nt)),
-            attr("epsilon", eps));
-    String back = g.node("Reshape", scope, List.of(normed, shapeOf(x, scope)));
-    String scaled =
-        g.node("Mul", scope, List.of(back, perChannel(casts.as(gamma, nt), xs.length, scope)));
-    return new Value(
-        g.node("Add", scope, List.of(scaled, perChannel(casts.as(beta, nt), xs.length, scope))),
-        nt,
-        xs);
+    return norms.groupNorm(x, groups, eps, gamma, beta);
   }
 
   @Override
   public Value layerNorm(Value x, float eps, Value gamma, Value beta) {
-    checkPerChannel("layerNorm", x.shape[x.rank() - 1], gamma, beta);
-    ElemType nt = precision.norms();
-    x = casts.as(x, nt);
-    String y =
-        g.node(
-            "LayerNormalization",
-            scopeOf(gamma),
-            List.of(x.name, casts.as(gamma, nt).name, casts.as(beta, nt).name),
-            attr("axis", -1L),
-            attr("epsilon", eps));
-    return new Value(y, nt, x.shape);
+    return norms.layerNorm(x, eps, gamma, beta);
   }
 
   /** The networks' composition, or with fused attention on one MultiHeadAttention node in the compute type. */
@@ -353,16 +320,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   @Override
   public Value batchNorm(
       Value x, float eps, Value gamma, Value beta, Value runningMean, Value runningVar) {
-    if (x.rank() < 2)
-      throw new IllegalArgumentException(
-          "batchNorm: expected [N, C, ...], found " + Arrays.toString(x.shape));
-    checkPerChannel("batchNorm", x.shape[1], gamma, beta);
-    checkPerChannel("batchNorm statistics", x.shape[1], runningMean, runningVar);
-    ElemType nt = precision.norms();
-    List<String> in = new java.util.ArrayList<>();
-    for (Value v : List.of(x, gamma, beta, runningMean, runningVar)) in.add(casts.as(v, nt).name);
-    String y = g.node("BatchNormalization", scopeOf(gamma), in, attr("epsilon", eps));
-    return new Value(y, nt, x.shape);
+    return norms.batchNorm(x, eps, gamma, beta, runningMean, runningVar);
   }
 
   @Override
@@ -378,7 +336,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     long[] out = Arrays.copyOf(ids.shape, ids.rank() + 1);
     out[ids.rank()] = table.shape[1];
     return new Value(
-        g.node("Gather", scopeOf(table), List.of(table.name, ids.name), attr("axis", 0L)),
+        g.node("Gather", scopeOf(table.name), List.of(table.name, ids.name), attr("axis", 0L)),
         table.type,
         out);
   }
@@ -610,30 +568,5 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private Value float32(Value x) {
     requireFloat("float32", x);
     return casts.as(x, ElemType.FLOAT);
-  }
-
-  /** Shape(x), or a constant when x is fully static. */
-  private String shapeOf(Value x, String scope) {
-    if (Arrays.stream(x.shape).allMatch(d -> d >= 0)) return g.int64Vector(x.shape);
-    return derived.computeIfAbsent("S:" + x.name, k -> g.node("Shape", scope, List.of(x.name)));
-  }
-
-  /**
-   * v [C] reshaped to [C, 1, ..., 1] so that it broadcasts over axis 1 of a rank-{@code rank}
-   * tensor.
-   */
-  private String perChannel(Value v, int rank, String scope) {
-    long[] dims = new long[rank - 1];
-    Arrays.fill(dims, 1);
-    dims[0] = -1;
-    return derived.computeIfAbsent(
-        "C" + rank + ":" + v.name,
-        k -> g.node("Reshape", scope, List.of(v.name, g.int64Vector(dims))));
-  }
-
-  private static String scopeOf(Value w) {
-    String n = w.name();
-    if (n.endsWith(".weight")) return n.substring(0, n.length() - ".weight".length());
-    return n.startsWith("/") ? "" : n;
   }
 }
