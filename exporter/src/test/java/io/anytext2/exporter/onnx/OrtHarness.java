@@ -13,13 +13,16 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Saves graphs, runs them in ONNX Runtime (CPU, all graph optimisations) and compares results. */
-final class OrtHarness {
+/**
+ * The exporter tests' one ONNX Runtime harness: saves graphs, runs them on CPU with all graph
+ * optimisations (as the sdk's SessionFactory opens them) and compares results. Public because
+ * the parity and package tests run their graphs with it too.
+ */
+public final class OrtHarness {
   private OrtHarness() {}
 
   static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -31,38 +34,49 @@ final class OrtHarness {
     return file;
   }
 
-  /** Runs the model once; outputs by name. */
-  static Map<String, Tensor> run(Path model, Map<String, Tensor> feeds) throws OrtException {
+  /** Opens {@code model} for several runs (the caller closes the session). */
+  public static OrtSession session(Path model) throws OrtException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      try (OrtSession session = ENV.createSession(model.toString(), options)) {
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        List<OnnxTensor> created = new ArrayList<>();
-        try {
-          for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
-            Tensor t = e.getValue();
-            OnnxTensor ot =
-                t.data() != null
-                    ? OnnxTensor.createTensor(ENV, FloatBuffer.wrap(t.data()), t.shape())
-                    : OnnxTensor.createTensor(ENV, LongBuffer.wrap(t.ids()), t.shape());
-            created.add(ot);
-            inputs.put(e.getKey(), ot);
-          }
-          Map<String, Tensor> out = new LinkedHashMap<>();
-          try (OrtSession.Result result = session.run(inputs)) {
-            for (Map.Entry<String, OnnxValue> e : result) {
-              OnnxTensor ot = (OnnxTensor) e.getValue();
-              FloatBuffer fb = ot.getFloatBuffer();
-              float[] data = new float[fb.remaining()];
-              fb.get(data);
-              out.put(e.getKey(), Tensor.of(data, ot.getInfo().getShape()));
-            }
-          }
-          return out;
-        } finally {
-          for (OnnxTensor t : created) t.close();
+      return ENV.createSession(model.toString(), options);
+    }
+  }
+
+  /** Runs the model once; float outputs by name, in the model's output order. */
+  public static Map<String, Tensor> run(Path model, Map<String, Tensor> feeds) throws OrtException {
+    try (OrtSession session = session(model)) {
+      return run(session, feeds);
+    }
+  }
+
+  /** Runs an open session once; float outputs by name, in the model's output order. */
+  public static Map<String, Tensor> run(OrtSession session, Map<String, Tensor> feeds)
+      throws OrtException {
+    Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+    List<OnnxTensor> created = new ArrayList<>();
+    try {
+      for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
+        Tensor t = e.getValue();
+        OnnxTensor ot =
+            t.data() != null
+                ? OnnxTensor.createTensor(ENV, FloatBuffer.wrap(t.data()), t.shape())
+                : OnnxTensor.createTensor(ENV, LongBuffer.wrap(t.ids()), t.shape());
+        created.add(ot);
+        inputs.put(e.getKey(), ot);
+      }
+      Map<String, Tensor> out = new LinkedHashMap<>();
+      try (OrtSession.Result result = session.run(inputs)) {
+        for (Map.Entry<String, OnnxValue> e : result) {
+          OnnxTensor ot = (OnnxTensor) e.getValue();
+          FloatBuffer fb = ot.getFloatBuffer();
+          float[] data = new float[fb.remaining()];
+          fb.get(data);
+          out.put(e.getKey(), Tensor.of(data, ot.getInfo().getShape()));
         }
       }
+      return out;
+    } finally {
+      for (OnnxTensor t : created) t.close();
     }
   }
 
@@ -81,6 +95,17 @@ final class OrtHarness {
     for (int i = 0; i < expected.data().length; i++) {
       double e = expected.data()[i];
       double err = Math.abs(actual.data()[i] - e) / (1 + Math.abs(e));
+      if (!(err <= worst)) worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+    }
+    return worst;
+  }
+
+  /** max |a - e| after asserting equal shapes; NaN anywhere gives infinity. */
+  public static double maxAbsError(Tensor expected, Tensor actual, String what) {
+    assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+    double worst = 0;
+    for (int i = 0; i < expected.data().length; i++) {
+      double err = Math.abs((double) actual.data()[i] - expected.data()[i]);
       if (!(err <= worst)) worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
     }
     return worst;

@@ -3,16 +3,19 @@ package io.anytext2.exporter.onnx;
 import java.util.Arrays;
 import java.util.Random;
 
-/** A test tensor: float or int64 data, row-major, with its shape. */
-record Tensor(float[] data, long[] ids, long[] shape) {
+/**
+ * A test tensor: float32 data or int64 ids (exactly one is set), row-major, with its shape. Public
+ * so that the tests of other packages feed and read {@link OrtHarness} runs with it too.
+ */
+public record Tensor(float[] data, long[] ids, long[] shape) {
 
-  static Tensor of(float[] data, long... shape) {
+  public static Tensor of(float[] data, long... shape) {
     if (data.length != StaticShapes.numel(shape))
       throw new IllegalArgumentException("size " + data.length + " vs " + Arrays.toString(shape));
     return new Tensor(data, null, shape);
   }
 
-  static Tensor ids(long[] ids, long... shape) {
+  public static Tensor ids(long[] ids, long... shape) {
     return new Tensor(null, ids, shape);
   }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anytext2.exporter.onnx.ElemType;
 import io.anytext2.exporter.onnx.OnnxOps;
-import io.anytext2.exporter.parity.TinyParity.Tensor;
+import io.anytext2.exporter.onnx.OrtHarness;
+import io.anytext2.exporter.onnx.Tensor;
 import io.anytext2.nn.config.ClipConfig;
 import io.anytext2.nn.config.EmbeddingManagerConfig;
 import io.anytext2.nn.config.OcrConfig;
@@ -92,13 +93,13 @@ class ModelsParityTest {
         op.output("logits", model.logits(op, neck));
       });
       if (prefix.startsWith("text_predictor")) {
-        var out = TinyParity.run(graph, Map.of("x", fx.fixture("gen/em/recog_norm_batch")));
+        var out = OrtHarness.run(graph, Map.of("x", fx.fixture("gen/em/recog_norm_batch")));
         check("ocr/neck_features", out.get("neck"));
         check("ocr/ctc_logits", out.get("logits"));
-        check("edit/em/recog_neck", TinyParity.run(graph, Map.of("x", fx.fixture("edit/em/recog_norm_batch"))).get("neck"));
+        check("edit/em/recog_neck", OrtHarness.run(graph, Map.of("x", fx.fixture("edit/em/recog_norm_batch"))).get("neck"));
       } else {
-        check("gen/em/style_neck", TinyParity.run(graph, Map.of("x", fx.fixture("gen/em/style_norm_batch"))).get("neck"));
-        check("edit/em/style_neck", TinyParity.run(graph, Map.of("x", fx.fixture("edit/em/style_norm_batch"))).get("neck"));
+        check("gen/em/style_neck", OrtHarness.run(graph, Map.of("x", fx.fixture("gen/em/style_norm_batch"))).get("neck"));
+        check("edit/em/style_neck", OrtHarness.run(graph, Map.of("x", fx.fixture("edit/em/style_norm_batch"))).get("neck"));
       }
     }
   }
@@ -123,7 +124,7 @@ class ModelsParityTest {
       int lines = (int) recog.shape()[0];
       List<Tensor> positions = new ArrayList<>();
       for (int j = 0; j < lines; j++) positions.add(fx.fixture(mode + "/cond/positions_" + j));
-      var out = TinyParity.run(graph, Map.of(
+      var out = OrtHarness.run(graph, Map.of(
           "recog", recog,
           "style", fx.fixture(mode + "/em/style_norm_batch"),
           "positions", stack(positions),
@@ -152,13 +153,13 @@ class ModelsParityTest {
         // MODEL.md §3.3: one cursor over the lines runs through all image-caption chunks, then
         // restarts at line 0 for the text caption.
         Cursor cursor = new Cursor(lines);
-        Tensor imgIds = fx.fixtureLongs(p + "img_ids");
+        Tensor imgIds = fx.fixtureIds(p + "img_ids");
         List<Tensor> chunks = new ArrayList<>();
         for (int c = 0; c < imgIds.shape()[1] / CHUNK; c++) {
           chunks.add(encode(graph, chunk(imgIds, c), cursor));
         }
         check(p + "c_img", concatTokens(chunks));
-        check(p + "c_text", encode(graph, fx.fixtureLongs(p + "text_ids"), new Cursor(lines)));
+        check(p + "c_text", encode(graph, fx.fixtureIds(p + "text_ids"), new Cursor(lines)));
       }
     }
   }
@@ -171,16 +172,16 @@ class ModelsParityTest {
       op.output("mean", p.mean());
       op.output("logvar", p.logvar());
     });
-    var enc = TinyParity.run(encoder, Map.of("image", fx.fixture("vae/enc_in")));
+    var enc = OrtHarness.run(encoder, Map.of("image", fx.fixture("vae/enc_in")));
     check("vae/enc_mean", enc.get("mean"));
     check("vae/enc_logvar", enc.get("logvar"));
 
     Path decoder = fx.build("vae_decoder", op ->
         op.output("image", model.decode(op, op.input("z", ElemType.FLOAT, "batch", 4L, "height", "width"))));
     Tensor latent = fx.fixture("vae/dec_in_scaled_latent");
-    float[] z = latent.floats().clone();
+    float[] z = latent.data().clone();
     for (int i = 0; i < z.length; i++) z[i] /= SCALE_FACTOR;
-    check("vae/dec_out", TinyParity.run(decoder, Map.of("z", Tensor.of(z, latent.shape()))).get("image"));
+    check("vae/dec_out", OrtHarness.run(decoder, Map.of("z", Tensor.of(z, latent.shape()))).get("image"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -197,7 +198,7 @@ class ModelsParityTest {
     float[] take() {
       int width = (int) lines.shape()[1];
       if (next >= lines.shape()[0]) throw new AssertionError("more placeholders than lines (" + lines.shape()[0] + ")");
-      return Arrays.copyOfRange(lines.floats(), next * width, ++next * width);
+      return Arrays.copyOfRange(lines.data(), next * width, ++next * width);
     }
   }
 
@@ -208,12 +209,12 @@ class ModelsParityTest {
     float[] injected = new float[len * width];
     float[] mask = new float[len];
     for (int i = 0; i < len; i++) {
-      if (ids.longs()[i] == PLACEHOLDER_ID) {
+      if (ids.ids()[i] == PLACEHOLDER_ID) {
         System.arraycopy(cursor.take(), 0, injected, i * width, width);
         mask[i] = 1;
       }
     }
-    return TinyParity.run(graph, Map.of(
+    return OrtHarness.run(graph, Map.of(
         "ids", ids,
         "injected", Tensor.of(injected, 1, len, width),
         "inject_mask", Tensor.of(mask, 1, len, 1))).get("hidden");
@@ -221,7 +222,7 @@ class ModelsParityTest {
 
   /** Columns [77c, 77c + 77) of [1, 77k] ids. */
   private static Tensor chunk(Tensor ids, int c) {
-    return Tensor.ofLongs(Arrays.copyOfRange(ids.longs(), c * CHUNK, (c + 1) * CHUNK), 1, CHUNK);
+    return Tensor.ids(Arrays.copyOfRange(ids.ids(), c * CHUNK, (c + 1) * CHUNK), 1, CHUNK);
   }
 
   /** [1, L_i, D] pieces concatenated along the token axis. */
@@ -238,18 +239,18 @@ class ModelsParityTest {
   private static Tensor join(List<Tensor> parts, int axis) {
     long[] shape = parts.get(0).shape().clone();
     shape[axis] = parts.stream().mapToLong(t -> t.shape()[axis]).sum();
-    float[] data = new float[parts.stream().mapToInt(t -> t.floats().length).sum()];
+    float[] data = new float[parts.stream().mapToInt(t -> t.data().length).sum()];
     int at = 0;
     for (Tensor t : parts) {
       if (t.shape()[0] != 1) throw new IllegalArgumentException("join: expected batch 1, found " + Arrays.toString(t.shape()));
-      System.arraycopy(t.floats(), 0, data, at, t.floats().length);
-      at += t.floats().length;
+      System.arraycopy(t.data(), 0, data, at, t.data().length);
+      at += t.data().length;
     }
     return Tensor.of(data, shape);
   }
 
   private void check(String reference, Tensor actual) {
-    double err = TinyParity.maxAbsError(fx.fixture(reference), actual, reference);
+    double err = OrtHarness.maxAbsError(fx.fixture(reference), actual, reference);
     System.out.printf("parity %-28s max abs error %.3e%n", reference, err);
     assertTrue(err <= TOLERANCE, reference + ": max abs error " + err + " > " + TOLERANCE);
   }

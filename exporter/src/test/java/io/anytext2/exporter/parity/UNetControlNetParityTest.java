@@ -4,29 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.anytext2.exporter.ckpt.Checkpoint;
-import io.anytext2.exporter.ckpt.Checkpoints;
 import io.anytext2.exporter.onnx.ElemType;
 import io.anytext2.exporter.onnx.OnnxOps;
 import io.anytext2.exporter.onnx.OnnxOps.Value;
-import io.anytext2.exporter.onnx.WeightSource;
+import io.anytext2.exporter.onnx.OrtHarness;
+import io.anytext2.exporter.onnx.Tensor;
 import io.anytext2.nn.config.AnyText2Config;
 import io.anytext2.nn.config.ClipConfig;
 import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.models.ControlNetModel;
 import io.anytext2.nn.models.UNetModel;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,20 +40,17 @@ class UNetControlNetParityTest {
   private static final double ABS_TOL = 1e-4;
   private static final double REL_TOL = 1e-5;
   private static final int CONTROLS = 13;
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
   @TempDir static Path tmp;
-  private static Path tiny;
-  private static Checkpoint weights;
-  private static Checkpoint fixtures;
+  private static TinyParity fx;
   private static AnyText2Config config;
 
   @BeforeAll
   static void open() throws IOException {
-    String dir = System.getProperty("anytext2.parity.dir");
-    tiny = dir == null ? null : Path.of(dir, "tiny");
-    assumeTrue(tiny != null && Files.isRegularFile(tiny.resolve("model.ckpt")) && Files.isRegularFile(tiny.resolve("fixtures.safetensors")),
-        "parity fixtures not found (set -Danytext2.parity.dir to the folder holding tiny/model.ckpt and tiny/fixtures.safetensors)");
+    fx = TinyParity.open(tmp);
+    Path tiny = fx.dir();
+    assumeTrue(Files.isRegularFile(tiny.resolve("tiny.yaml")) && Files.isRegularFile(tiny.resolve("tiny_clip/config.json")),
+        "tiny.yaml or tiny_clip/config.json not found under " + tiny + "; skipped");
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     ObjectMapper json = new ObjectMapper();
     @SuppressWarnings("unchecked")
@@ -66,22 +58,18 @@ class UNetControlNetParityTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> clip = json.readValue(tiny.resolve("tiny_clip/config.json").toFile(), Map.class);
     config = AnyText2Config.fromYaml(root, ClipConfig.fromJson(clip), OcrConfig.official());
-    weights = Checkpoints.open(tiny.resolve("model.ckpt"));
-    fixtures = Checkpoints.open(tiny.resolve("fixtures.safetensors"));
   }
 
   @AfterAll
   static void close() {
-    if (weights != null) weights.close();
-    if (fixtures != null) fixtures.close();
+    if (fx != null) fx.close();
   }
 
   // ---------------------------------------------------------------- ControlNet
 
   @Test
   void controlNetMatchesTheReferenceResidualsForBothBranchesOfBothRequests() throws Exception {
-    Path model = tmp.resolve("controlnet.onnx");
-    try (OnnxOps op = new OnnxOps("controlnet", checkpointWeights())) {
+    Path model = fx.build("controlnet", op -> {
       Value glyph = op.input("glyph_mask", ElemType.FLOAT, "batch", 1L, "height", "width");
       Value position = op.input("position_sum", ElemType.FLOAT, "batch", 1L, "height", "width");
       Value maskedX = op.input("masked_x", ElemType.FLOAT, "batch", 4L, "latent_height", "latent_width");
@@ -89,9 +77,8 @@ class UNetControlNetParityTest {
       List<Value> outs = new ControlNetModel(config.controlNet(), "control_model.").forward(op, glyph, position, maskedX, context);
       assertEquals(CONTROLS, outs.size());
       for (int k = 0; k < outs.size(); k++) op.output(control(k), outs.get(k));
-      op.save(model);
-    }
-    try (OrtSession session = session(model)) {
+    });
+    try (OrtSession session = OrtHarness.session(model)) {
       // dit/t0_control_KK: the conditional gen branch (x_t and t do not enter, fast_control).
       compareControls(session, controlInputs("gen", "gen/cond/c_text"), "dit/t0_control_");
       for (String request : List.of("gen", "edit")) {
@@ -102,34 +89,20 @@ class UNetControlNetParityTest {
     }
   }
 
-  /** The four ControlNet inputs of one request and caption, with their shapes. */
-  private record ControlInputs(float[] glyphMask, float[] positionSum, long[] imageShape, float[] maskedX, long[] latentShape,
-      float[] context, long[] contextShape) {
-
-    Map<String, OnnxTensor> feeds() throws OrtException {
-      Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-      feeds.put("glyph_mask", tensor(glyphMask, imageShape));
-      feeds.put("position_sum", tensor(positionSum, imageShape));
-      feeds.put("masked_x", tensor(maskedX, latentShape));
-      feeds.put("context", tensor(context, contextShape));
-      return feeds;
-    }
-  }
-
   /**
    * What the original feeds the ControlNet for {@code request}: the union of the glyph images
    * binarized as "sum over lines and channels != 0", the positions summed without clipping
    * (MODEL.md §6 item 10), masked_x, and the caption encoding {@code contextKey}.
    */
-  private static ControlInputs controlInputs(String request, String contextKey) {
+  private static Map<String, Tensor> controlInputs(String request, String contextKey) {
     float[] glyphSum = null;
     float[] positionSum = null;
-    for (int j = 0; fixtures.contains(request + "/cond/glyphs_" + j); j++) {
-      glyphSum = addInto(glyphSum, fixtures.readFloats(request + "/cond/glyphs_" + j));
-      positionSum = addInto(positionSum, fixtures.readFloats(request + "/cond/positions_" + j));
+    for (int j = 0; fx.hasFixture(request + "/cond/glyphs_" + j); j++) {
+      glyphSum = addInto(glyphSum, fx.fixture(request + "/cond/glyphs_" + j).data());
+      positionSum = addInto(positionSum, fx.fixture(request + "/cond/positions_" + j).data());
     }
     assertTrue(glyphSum != null, "no glyph lines stored for " + request);
-    long[] g = shapeOf(request + "/cond/glyphs_0"); // [N, 3, H, W]
+    long[] g = fx.fixture(request + "/cond/glyphs_0").shape(); // [N, 3, H, W]
     int plane = (int) (g[2] * g[3]);
     int channels = (int) g[1];
     float[] mask = new float[(int) g[0] * plane];
@@ -140,18 +113,22 @@ class UNetControlNetParityTest {
         mask[n * plane + i] = s != 0 ? 1f : 0f;
       }
     }
-    return new ControlInputs(mask, positionSum, new long[] {g[0], 1, g[2], g[3]},
-        fixtures.readFloats(request + "/cond/masked_x"), shapeOf(request + "/cond/masked_x"),
-        fixtures.readFloats(contextKey), shapeOf(contextKey));
+    long[] imageShape = {g[0], 1, g[2], g[3]};
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
+    feeds.put("glyph_mask", Tensor.of(mask, imageShape));
+    feeds.put("position_sum", Tensor.of(positionSum, imageShape));
+    feeds.put("masked_x", fx.fixture(request + "/cond/masked_x"));
+    feeds.put("context", fx.fixture(contextKey));
+    return feeds;
   }
 
-  private static void compareControls(OrtSession session, ControlInputs in, String refPrefix) throws OrtException {
-    Map<String, float[]> out = run(session, in.feeds());
+  private static void compareControls(OrtSession session, Map<String, Tensor> feeds, String refPrefix) throws OrtException {
+    Map<String, Tensor> out = OrtHarness.run(session, feeds);
     double worstAbs = 0;
     double worstRel = 0;
     for (int k = 0; k < CONTROLS; k++) {
       String ref = refPrefix + String.format("%02d", k);
-      Error e = compare(fixtures.readFloats(ref), out.get(control(k)));
+      Error e = compare(fx.fixture(ref).data(), out.get(control(k)).data());
       worstAbs = Math.max(worstAbs, e.maxAbs());
       worstRel = Math.max(worstRel, e.relative());
       assertTrue(e.maxAbs() <= ABS_TOL || e.relative() <= REL_TOL, ref + ": " + e);
@@ -165,28 +142,24 @@ class UNetControlNetParityTest {
   void unetMatchesTheReferenceEpsWithAndWithoutControls() throws Exception {
     Path withControls = buildUNet(true);
     Path withoutControls = buildUNet(false);
-    float[] x = fixtures.readFloats("dit/x_t");
-    float[] context = fixtures.readFloats("gen/cond/c_img");
-    long[] xShape = shapeOf("dit/x_t");
-    long[] ctxShape = shapeOf("gen/cond/c_img");
-    try (OrtSession session = session(withControls)) {
+    Tensor x = fx.fixture("dit/x_t");
+    Tensor context = fx.fixture("gen/cond/c_img");
+    try (OrtSession session = OrtHarness.session(withControls)) {
       for (String t : List.of("t0", "t1")) {
-        Map<String, OnnxTensor> feeds = new LinkedHashMap<>(unetFeeds(x, xShape, fixtures.readFloats("dit/" + t), context, ctxShape));
+        Map<String, Tensor> feeds = unetFeeds(x, fx.fixture("dit/" + t), context);
         for (int k = 0; k < CONTROLS; k++) {
-          String key = "dit/" + t + "_control_" + String.format("%02d", k);
-          feeds.put(control(k), tensor(fixtures.readFloats(key), shapeOf(key))); // strength 1.0
+          feeds.put(control(k), fx.fixture("dit/" + t + "_control_" + String.format("%02d", k))); // strength 1.0
         }
-        assertEps(run(session, feeds).get("eps"), "dit/" + t + "_eps");
+        assertEps(OrtHarness.run(session, feeds).get("eps"), "dit/" + t + "_eps");
       }
     }
-    try (OrtSession session = session(withoutControls)) {
-      assertEps(run(session, unetFeeds(x, xShape, fixtures.readFloats("dit/t0"), context, ctxShape)).get("eps"), "dit/t0_eps_no_control");
+    try (OrtSession session = OrtHarness.session(withoutControls)) {
+      assertEps(OrtHarness.run(session, unetFeeds(x, fx.fixture("dit/t0"), context)).get("eps"), "dit/t0_eps_no_control");
     }
   }
 
   private static Path buildUNet(boolean controls) throws IOException {
-    Path model = tmp.resolve(controls ? "unet.onnx" : "unet_no_control.onnx");
-    try (OnnxOps op = new OnnxOps("unet", checkpointWeights())) {
+    return fx.build(controls ? "unet" : "unet_no_control", op -> {
       Value x = op.input("x", ElemType.FLOAT, "batch", 4L, "latent_height", "latent_width");
       Value t = op.input("timestep", ElemType.FLOAT, "batch");
       Value context = op.input("context", ElemType.FLOAT, "batch", "tokens", (long) config.unet().contextDim());
@@ -195,44 +168,30 @@ class UNetControlNetParityTest {
       if (controls) {
         maps = new ArrayList<>();
         for (int k = 0; k < CONTROLS; k++) {
-          long c = fixtures.info("dit/t0_control_" + String.format("%02d", k)).shape()[1];
+          long c = fx.fixture("dit/t0_control_" + String.format("%02d", k)).shape()[1];
           maps.add(op.input(control(k), ElemType.FLOAT, "batch", c, "h" + k, "w" + k));
         }
       }
       op.output("eps", new UNetModel(config.unet(), "model.diffusion_model.").forward(op, x, t, context, maps, scale));
-      op.save(model);
-    }
-    return model;
+    });
   }
 
-  private static Map<String, OnnxTensor> unetFeeds(float[] x, long[] xShape, float[] t, float[] context, long[] ctxShape)
-      throws OrtException {
-    Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
-    feeds.put("x", tensor(x, xShape));
-    feeds.put("timestep", tensor(t, new long[] {t.length}));
-    feeds.put("context", tensor(context, ctxShape));
-    feeds.put("attnx_scale", tensor(new float[] {1f}, new long[0])); // the fixture's attnx_scale
+  private static Map<String, Tensor> unetFeeds(Tensor x, Tensor t, Tensor context) {
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
+    feeds.put("x", x);
+    feeds.put("timestep", Tensor.of(t.data(), t.data().length));
+    feeds.put("context", context);
+    feeds.put("attnx_scale", Tensor.of(new float[] {1f})); // the fixture's attnx_scale
     return feeds;
   }
 
-  private static void assertEps(float[] actual, String ref) {
-    Error e = compare(fixtures.readFloats(ref), actual);
+  private static void assertEps(Tensor actual, String ref) {
+    Error e = compare(fx.fixture(ref).data(), actual.data());
     System.out.printf("parity %-24s max abs %.3g, max rel %.3g%n", ref, e.maxAbs(), e.relative());
     assertTrue(e.maxAbs() <= ABS_TOL, ref + ": " + e);
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** Checkpoint tensors by key, shape-checked against what the network asks for. */
-  private static WeightSource checkpointWeights() {
-    return (key, expected) -> {
-      long[] stored = weights.info(key).shape();
-      if (!Arrays.equals(stored, expected)) {
-        throw new IllegalArgumentException("weight " + key + ": expected " + Arrays.toString(expected) + ", found " + Arrays.toString(stored));
-      }
-      return weights.readFloats(key);
-    };
-  }
 
   private static String control(int k) {
     return String.format("control_%02d", k);
@@ -265,37 +224,5 @@ class UNetControlNetParityTest {
     if (sum == null) return x.clone();
     for (int i = 0; i < x.length; i++) sum[i] += x[i];
     return sum;
-  }
-
-  private static long[] shapeOf(String fixture) {
-    return fixtures.info(fixture).shape();
-  }
-
-  private static OnnxTensor tensor(float[] data, long[] shape) throws OrtException {
-    return OnnxTensor.createTensor(ENV, FloatBuffer.wrap(data), shape);
-  }
-
-  private static OrtSession session(Path model) throws OrtException {
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      return ENV.createSession(model.toString(), options);
-    }
-  }
-
-  private static Map<String, float[]> run(OrtSession session, Map<String, OnnxTensor> feeds) throws OrtException {
-    try {
-      Map<String, float[]> out = new LinkedHashMap<>();
-      try (OrtSession.Result result = session.run(feeds)) {
-        for (var e : result) {
-          FloatBuffer fb = ((OnnxTensor) e.getValue()).getFloatBuffer();
-          float[] data = new float[fb.remaining()];
-          fb.get(data);
-          out.put(e.getKey(), data);
-        }
-      }
-      return out;
-    } finally {
-      feeds.values().forEach(OnnxTensor::close);
-    }
   }
 }

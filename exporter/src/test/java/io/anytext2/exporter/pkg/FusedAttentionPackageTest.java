@@ -9,19 +9,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anytext2.exporter.onnx.OrtHarness;
 import io.anytext2.exporter.onnx.Precision;
+import io.anytext2.exporter.onnx.Tensor;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FusedAttentionPackageTest {
   private static final double TOL = 1e-5;
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
   private static final List<String> FUSED_GRAPHS =
       List.of(GraphNames.UNET, GraphNames.CONTROLNET, GraphNames.SAMPLER, GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER);
 
@@ -94,12 +89,12 @@ class FusedAttentionPackageTest {
   @Test
   void fusedGraphsComputeWhatTheStandardOnesDo() throws Exception {
     for (String name : FUSED_GRAPHS) {
-      Feeds in = feeds(name);
-      Map<String, float[]> a = run(plain.resolve(name + ".onnx"), in.values(), in.shapes());
-      Map<String, float[]> b = run(fused.resolve(name + ".onnx"), in.values(), in.shapes());
+      Map<String, Tensor> in = feeds(name);
+      Map<String, Tensor> a = OrtHarness.run(plain.resolve(name + ".onnx"), in);
+      Map<String, Tensor> b = OrtHarness.run(fused.resolve(name + ".onnx"), in);
       assertEquals(a.keySet(), b.keySet());
       for (String out : a.keySet()) {
-        double scale = maxAbs(a.get(out)), diff = maxAbsDiff(a.get(out), b.get(out));
+        double scale = maxAbs(a.get(out)), diff = OrtHarness.maxAbsError(a.get(out), b.get(out), name + "/" + out);
         System.out.printf("fused vs standard %-12s %-12s max|Δ| %.3g, max|y| %.3g, relative %.3g%n", name, out, diff, scale,
             diff / scale);
         assertTrue(scale > 0 && Double.isFinite(scale), name + "/" + out + " is finite and not all zero");
@@ -119,20 +114,20 @@ class FusedAttentionPackageTest {
         Precision.FP16, false);
     Path halfFused = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null,
         tmp.resolve("half-fused"), Precision.FP16, true);
-    Feeds in = feeds(GraphNames.UNET);
-    float[] exact = run(plain.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
-    float[] standard = run(half.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
-    float[] fusedEps = run(halfFused.resolve("unet.onnx"), in.values(), in.shapes()).get(GraphNames.UNET_OUT);
-    double scale = maxAbs(exact), errStandard = maxAbsDiff(exact, standard) / scale, errFused = maxAbsDiff(exact, fusedEps) / scale;
+    Map<String, Tensor> in = feeds(GraphNames.UNET);
+    Tensor exact = OrtHarness.run(plain.resolve("unet.onnx"), in).get(GraphNames.UNET_OUT);
+    Tensor standard = OrtHarness.run(half.resolve("unet.onnx"), in).get(GraphNames.UNET_OUT);
+    Tensor fusedEps = OrtHarness.run(halfFused.resolve("unet.onnx"), in).get(GraphNames.UNET_OUT);
+    double scale = maxAbs(exact);
+    double errStandard = OrtHarness.maxAbsError(exact, standard, "fp16 UNet") / scale;
+    double errFused = OrtHarness.maxAbsError(exact, fusedEps, "fused fp16 UNet") / scale;
     System.out.printf("fp16 UNet vs fp32: standard %.3g, fused %.3g (max|Δ| / max|y|)%n", errStandard, errFused);
     assertTrue(errStandard > 0 && errFused > 0, "the half graphs compute in float16");
     assertTrue(errFused <= 1.5 * errStandard && errFused < 1e-2, "fused fp16 error " + errFused + ", standard " + errStandard);
   }
 
   /** Inputs of graph {@code name} at batch 2, latent 8×8, 77 context tokens, 3 sampler steps. */
-  private record Feeds(Map<String, float[]> values, Map<String, long[]> shapes) {}
-
-  private static Feeds feeds(String name) {
+  private static Map<String, Tensor> feeds(String name) {
     int batch = 2;
     long down = manifest.config().vae().downFactor();
     long latent = 8; // three halvings in the tiny UNet (channel_mult of 4 levels)
@@ -153,8 +148,7 @@ class FusedAttentionPackageTest {
     fixed.put(GraphNames.SMP_IN_CFG, new float[] {9f});
     fixed.put(GraphNames.UNET_IN_ATTNX, new float[] {1f});
     fixed.put(GraphNames.CN_IN_STRENGTH, new float[] {1f});
-    Map<String, float[]> feeds = new LinkedHashMap<>();
-    Map<String, long[]> shapes = new LinkedHashMap<>();
+    Map<String, Tensor> feeds = new LinkedHashMap<>();
     Random random = new Random(name.hashCode());
     for (ModelManifest.Tensor in : manifest.graphs().get(name).inputs()) {
       long[] shape = in.shape().stream().mapToLong(d -> d instanceof Number n ? n.longValue() : dims.get((String) d)).toArray();
@@ -163,10 +157,9 @@ class FusedAttentionPackageTest {
         values = new float[(int) Arrays.stream(shape).reduce(1, Math::multiplyExact)];
         for (int i = 0; i < values.length; i++) values[i] = (float) random.nextGaussian();
       }
-      feeds.put(in.name(), values);
-      shapes.put(in.name(), shape);
+      feeds.put(in.name(), Tensor.of(values, shape));
     }
-    return new Feeds(feeds, shapes);
+    return feeds;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -189,45 +182,9 @@ class FusedAttentionPackageTest {
     return n;
   }
 
-  private static Map<String, float[]> run(Path model, Map<String, float[]> feeds, Map<String, long[]> shapes) throws Exception {
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = ENV.createSession(model.toString(), options)) {
-      Map<String, OnnxTensor> inputs = new HashMap<>();
-      List<OnnxTensor> created = new ArrayList<>();
-      try {
-        for (var e : feeds.entrySet()) {
-          OnnxTensor t = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(e.getValue()), shapes.get(e.getKey()));
-          created.add(t);
-          inputs.put(e.getKey(), t);
-        }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (OrtSession.Result result = session.run(inputs)) {
-          for (Map.Entry<String, OnnxValue> e : result) {
-            FloatBuffer fb = ((OnnxTensor) e.getValue()).getFloatBuffer();
-            float[] data = new float[fb.remaining()];
-            fb.get(data);
-            out.put(e.getKey(), data);
-          }
-        }
-        return out;
-      } finally {
-        for (OnnxTensor t : created) t.close();
-      }
-    }
-  }
-
-  private static double maxAbs(float[] x) {
+  private static double maxAbs(Tensor x) {
     double m = 0;
-    for (float v : x) m = Math.max(m, Math.abs(v));
-    return m;
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = Math.abs(a[i] - b[i]);
-      if (!(d <= m)) m = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-    }
+    for (float v : x.data()) m = Math.max(m, Math.abs(v));
     return m;
   }
 }
