@@ -78,7 +78,7 @@ class LargeFileTest {
     CRC32 crc = new CRC32();
     streamPattern(numel, chunk -> crc.update(chunk.duplicate()));
     try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-      putStored(zip, "archive/data.pkl", pickle);
+      PickleBuilder.stored(zip, "archive/data.pkl", pickle);
       ZipEntry data = new ZipEntry("archive/data/0");
       data.setMethod(ZipEntry.STORED);
       data.setSize(numel * 4);
@@ -126,18 +126,5 @@ class LargeFileTest {
       chunk.flip();
       sink.accept(chunk);
     }
-  }
-
-  private static void putStored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-    ZipEntry entry = new ZipEntry(name);
-    entry.setMethod(ZipEntry.STORED);
-    entry.setSize(data.length);
-    entry.setCompressedSize(data.length);
-    CRC32 crc = new CRC32();
-    crc.update(data);
-    entry.setCrc(crc.getValue());
-    zip.putNextEntry(entry);
-    zip.write(data);
-    zip.closeEntry();
   }
 }

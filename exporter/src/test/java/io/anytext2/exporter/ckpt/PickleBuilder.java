@@ -161,8 +161,8 @@ final class PickleBuilder {
     return file;
   }
 
-  /** Uncompressed entries, as torch writes them. */
-  private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+  /** Writes one uncompressed (STORED) entry, as torch writes them. */
+  static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
     ZipEntry entry = new ZipEntry(name);
     entry.setMethod(ZipEntry.STORED);
     entry.setSize(data.length);
