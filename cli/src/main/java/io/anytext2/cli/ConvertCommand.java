@@ -131,8 +131,8 @@ final class ConvertCommand implements Callable<Integer> {
             });
         bar.stepTo(bar.getMax());
       }
-      System.out.printf("wrote %s (%s%s): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(),
-          m.fusedAttention() ? ", fused attention" : "", m.graphs().size(),
+      System.out.printf("wrote %s (%s%s, native size %dx%d): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(),
+          m.fusedAttention() ? ", fused attention" : "", m.nativeSize(), m.nativeSize(), m.graphs().size(),
           m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;

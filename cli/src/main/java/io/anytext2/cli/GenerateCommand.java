@@ -20,11 +20,21 @@ import picocli.CommandLine.Option;
       "  anytext2 generate --request card.json --out card2.png      (card.json: the sidecar of an earlier run)"
     })
 final class GenerateCommand extends ImageCommand {
-  @Option(names = "--size", description = "WxH, multiples of 64 up to 1024 (default ${DEFAULT-VALUE})", defaultValue = "512x512")
+  @Option(names = "--size", description = "WxH, multiples of 64 up to 1024 (default: the model's native size, "
+      + "manifest.json nativeSize: 512x512 for SD1.5, 128x128 for the default model)")
   String size;
 
   @Override
   AnyText2Request fromFlags() {
+    AnyText2Request.Builder b = AnyText2Request.generate(req.prompt);
+    if (size != null) {
+      int[] wh = parseSize(size);
+      b.size(wh[0], wh[1]);
+    }
+    return req.build(b); // without --size the pipeline fills in the package's native size
+  }
+
+  static int[] parseSize(String size) {
     String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
     int w;
     int h;
@@ -35,7 +45,11 @@ final class GenerateCommand extends ImageCommand {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--size '" + size + "': expected WxH, e.g. 512x512");
     }
-    return req.build(AnyText2Request.generate(req.prompt).size(w, h));
+    if (w == 0 || h == 0) { // 0 would mean "native size" to the request: an explicit --size names a real one
+      throw new IllegalArgumentException("--size '" + size + "': width and height must each be a multiple of 64 between 64 and "
+          + AnyText2Request.MAX_SIDE + ", found 0");
+    }
+    return new int[] {w, h};
   }
 
   @Override

@@ -54,6 +54,7 @@ abstract class ImageCommand implements Callable<Integer> {
     Path modelDir = run.modelDir();
     GenerationResult res;
     try (AnyText2Pipeline p = AnyText2Pipeline.open(modelDir, run.runtime(modelDir))) {
+      request = request.withNativeSize(p.nativeSize()); // the sidecar records the size actually used
       if (quiet) {
         res = p.run(request);
       } else {

@@ -71,6 +71,11 @@ public final class AnyText2Pipeline implements AutoCloseable {
     return pkg.manifest();
   }
 
+  /** The picture side the model was trained at (manifest {@code nativeSize}): the size of generate requests that give none. */
+  public int nativeSize() {
+    return pkg.manifest().nativeSize();
+  }
+
   /** The graph sessions (benchmarks time single graph calls through them). */
   public ModelStages stages() {
     return stages;
@@ -85,9 +90,13 @@ public final class AnyText2Pipeline implements AutoCloseable {
     return run(request, StepListener.NONE);
   }
 
-  /** Runs a request; {@code listener} sees every DDIM step and may cancel. */
+  /**
+   * Runs a request; {@code listener} sees every DDIM step and may cancel. A generate request without
+   * a size runs at {@link #nativeSize()}.
+   */
   public GenerationResult run(AnyText2Request request, StepListener listener) {
     if (closed) throw new IllegalStateException("pipeline is closed");
+    request = request.withNativeSize(nativeSize());
     long t0 = System.nanoTime();
     long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(0, 100_000_000L);
     Preprocessor.Prepared p = prep.prepare(request, seed);

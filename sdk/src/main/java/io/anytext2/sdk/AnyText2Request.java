@@ -19,6 +19,9 @@ import java.util.List;
  * @param positionImage where the text goes: white areas on black at the output size (edit: the mask
  *     on the picture); null when every line has a polygon or the automatic layout is used
  * @param image the picture to edit (EDIT mode only)
+ * @param width output width (GENERATE; 0 in EDIT, where the picture gives the size); 0 in GENERATE
+ *     means the model's native size, filled in by {@link AnyText2Pipeline#run} ({@link #withNativeSize})
+ * @param height output height, as {@code width}
  * @param blend edit only: keep every pixel outside the edited areas identical to the input (the
  *     original regenerates the whole picture; false reproduces that)
  * @param initialNoise optional x_T [count, 4, H/8, W/8] (replaces the seeded noise)
@@ -75,9 +78,11 @@ public record AnyText2Request(
       }
     } else {
       if (image != null) throw new IllegalArgumentException("an input picture is only used when editing");
-      checkSide("width", width);
-      checkSide("height", height);
-      if (positionImage != null && (positionImage.width() != width || positionImage.height() != height)) {
+      if (width != 0) checkSide("width", width);
+      if (height != 0) checkSide("height", height);
+      // with a side still open (native size) the position image is checked once the pipeline fills it in
+      if (positionImage != null && width != 0 && height != 0
+          && (positionImage.width() != width || positionImage.height() != height)) {
         throw new IllegalArgumentException("position image is " + positionImage.width() + "x" + positionImage.height()
             + " but the output size is " + width + "x" + height);
       }
@@ -85,6 +90,24 @@ public record AnyText2Request(
     if (positionImage != null && lines.stream().anyMatch(l -> l.position() != null)) {
       throw new IllegalArgumentException("give positions either as a mask/position image or as polygons per line, not both");
     }
+  }
+
+  /** Whether this is a generate request with a side left to the model's native size. */
+  public boolean needsNativeSize() {
+    return mode == Mode.GENERATE && (width == 0 || height == 0);
+  }
+
+  /**
+   * This request with every open side set to {@code nativeSize} (the model package's
+   * {@code nativeSize}); itself when nothing is open (edit requests, generate requests with a size).
+   */
+  public AnyText2Request withNativeSize(int nativeSize) {
+    if (!needsNativeSize()) return this;
+    if (nativeSize < 64 || nativeSize > MAX_SIDE || nativeSize % 64 != 0) {
+      throw new IllegalArgumentException("the model's native size " + nativeSize + " is not a multiple of 64 between 64 and "
+          + MAX_SIDE + ": give an output size");
+    }
+    return toBuilder().size(width == 0 ? nativeSize : width, height == 0 ? nativeSize : height).build();
   }
 
   private static void checkSide(String name, int v) {
@@ -126,7 +149,10 @@ public record AnyText2Request(
     return b;
   }
 
-  /** Fluent construction with the original's defaults (512×512, 20 steps, cfg 9, one image). */
+  /**
+   * Fluent construction with the original's defaults (20 steps, cfg 9, one image); the size defaults
+   * to the model's native size (the original's 512×512 for SD1.5 packages).
+   */
   public static final class Builder {
     private final Mode mode;
     private final String prompt;
@@ -136,8 +162,8 @@ public record AnyText2Request(
     private final List<TextLine> lines = new ArrayList<>();
     private RgbImage positionImage;
     private RgbImage image;
-    private int width = 512;
-    private int height = 512;
+    private int width;
+    private int height;
     private int steps = 20;
     private float cfg = 9f;
     private float attnx = 1f;
@@ -183,6 +209,7 @@ public record AnyText2Request(
       return this;
     }
 
+    /** Output size (generate; multiples of 64 up to {@link #MAX_SIDE}); a side of 0 takes the model's native size. */
     public Builder size(int w, int h) {
       width = w;
       height = h;

@@ -90,7 +90,7 @@ public final class AnyText2Server implements AutoCloseable {
           engine.close(); // closed while loading
           return;
         }
-        decoder = new RequestDecoder(config, fonts);
+        decoder = new RequestDecoder(config, fonts, engine.nativeSize());
         queue = new JobQueue(engine, config, metrics);
         state = State.READY;
       }

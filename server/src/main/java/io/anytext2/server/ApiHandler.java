@@ -130,6 +130,7 @@ final class ApiHandler implements HttpHandler {
     if (q != null) {
       h.put("model", q.engine().model());
       h.put("provider", q.engine().provider());
+      h.put("native_size", q.engine().nativeSize());
       h.put("running", q.running());
       h.put("queued", q.waiting());
     }

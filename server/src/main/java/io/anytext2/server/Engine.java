@@ -1,5 +1,6 @@
 package io.anytext2.server;
 
+import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.AnyText2Pipeline;
 import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.GenerationResult;
@@ -15,6 +16,14 @@ public interface Engine extends AutoCloseable {
 
   /** A short name of the loaded model (no server paths: it is shown to clients). */
   String model();
+
+  /**
+   * The picture side the model was trained at (manifest {@code nativeSize}): the size of generate
+   * requests that give none. Engines without a package (test stand-ins) say SD1.5's 512.
+   */
+  default int nativeSize() {
+    return ModelManifest.DEFAULT_NATIVE_SIZE;
+  }
 
   @Override
   void close();
@@ -35,6 +44,11 @@ public interface Engine extends AutoCloseable {
       @Override
       public String model() {
         return modelName;
+      }
+
+      @Override
+      public int nativeSize() {
+        return pipeline.nativeSize();
       }
 
       @Override

@@ -23,10 +23,13 @@ final class RequestDecoder {
 
   private final ServerConfig config;
   private final List<String> fonts;
+  private final int nativeSize;
 
-  RequestDecoder(ServerConfig config, List<String> bundledFonts) {
+  /** {@code nativeSize}: the loaded model's picture side, the size of generate requests without width/height. */
+  RequestDecoder(ServerConfig config, List<String> bundledFonts, int nativeSize) {
     this.config = config;
     this.fonts = List.copyOf(bundledFonts);
+    this.nativeSize = nativeSize;
   }
 
   /** The names of the bundled fonts (what a line's "font" may say, besides "none"). */
@@ -80,7 +83,7 @@ final class RequestDecoder {
       public FontChoice font(String value) {
         return bundledFont(value);
       }
-    });
+    }).withNativeSize(nativeSize); // before the limits, and so that job results report the size used
     checkLimits(request);
     return request;
   }

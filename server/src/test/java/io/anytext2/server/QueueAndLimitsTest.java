@@ -188,6 +188,33 @@ class QueueAndLimitsTest {
   }
 
   @Test
+  void generateWithoutASizeRunsAtTheModelsNativeSize() throws Exception {
+    Http http = start(ServerConfig.defaults().withLimits(1 << 20, 192 * 192, 4, 10), () -> new StubEngine(1, 192));
+    assertEquals(192, http.get("/health").json().get("native_size").asInt());
+    Map<String, Object> line = Map.of("text", "OK");
+    Http.Reply none = http.postJson("/api/generate", Map.of("prompt", "a sign", "steps", 2, "lines", List.of(line)));
+    assertEquals(200, none.status(), none.text());
+    assertPicture(none, 192, 192);
+    assertEquals(192, none.json().get("request").get("width").asInt(), "the sidecar names the size used");
+    Http.Reply given = http.postJson("/api/generate", Map.of("prompt", "a sign", "width", 64, "height", 128, "steps", 2));
+    assertEquals(200, given.status(), given.text());
+    assertPicture(given, 64, 128);
+    Http.Reply half = http.postJson("/api/generate", Map.of("prompt", "a sign", "width", 64, "steps", 2));
+    assertEquals(200, half.status(), half.text());
+    assertPicture(half, 64, 192);
+    // the pixel limit applies to the size filled in
+    Http.Reply two = http.postJson("/api/generate", Map.of("prompt", "a sign", "count", 2, "steps", 2));
+    assertEquals(413, two.status(), two.text());
+    assertTrue(two.json().get("error").asText().startsWith("the output is 192x192 x 2 images"), two.text());
+  }
+
+  private static void assertPicture(Http.Reply r, int width, int height) {
+    RgbImage img = ImageCodec.decode(Base64.getDecoder().decode(r.json().get("images").get(0).asText()), "r", 1 << 20);
+    assertEquals(width, img.width());
+    assertEquals(height, img.height());
+  }
+
+  @Test
   void limitsOnBodyPixelsCountAndStepsAreEnforced() throws Exception {
     Http http = start(ServerConfig.defaults().withLimits(4096, 128 * 128, 2, 10), () -> new StubEngine(1));
     Http.Reply big = http.postJson("/api/generate", Map.of("prompt", "x".repeat(5000)));

@@ -14,13 +14,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** An engine that sleeps {@code stepMillis} per step and returns grey pictures: for queue, timeout and cancel tests. */
 final class StubEngine implements Engine {
   final long stepMillis;
+  final int nativeSize;
   final AtomicInteger running = new AtomicInteger();
   final AtomicInteger maxRunning = new AtomicInteger();
   final AtomicInteger cancelled = new AtomicInteger();
   volatile boolean closed;
 
   StubEngine(long stepMillis) {
+    this(stepMillis, 512);
+  }
+
+  /** {@code nativeSize}: the picture side a model package would declare (manifest {@code nativeSize}). */
+  StubEngine(long stepMillis, int nativeSize) {
     this.stepMillis = stepMillis;
+    this.nativeSize = nativeSize;
   }
 
   @Override
@@ -64,6 +71,11 @@ final class StubEngine implements Engine {
   @Override
   public String model() {
     return "stub";
+  }
+
+  @Override
+  public int nativeSize() {
+    return nativeSize;
   }
 
   @Override

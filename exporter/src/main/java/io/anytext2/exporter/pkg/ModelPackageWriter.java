@@ -118,7 +118,7 @@ public final class ModelPackageWriter {
       }
       OcrConfig ocr = r.config().ocr();
       ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java",
-          r.precision().manifestName(), r.fusedAttention(),
+          r.precision().manifestName(), r.fusedAttention(), r.config().nativeSize(),
           r.config(), scheduler(r.checkpoint(), r.config()), tok,
           new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));

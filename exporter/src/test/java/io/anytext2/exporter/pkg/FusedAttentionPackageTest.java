@@ -69,6 +69,13 @@ class FusedAttentionPackageTest {
   }
 
   @Test
+  void manifestRecordsTheNativeSizeOfTheConfig() {
+    // tiny.yaml keeps the official image_size 64 (latent) with a VAE of down factor 8
+    assertEquals(64, manifest.config().imageSize());
+    assertEquals(512, manifest.nativeSize());
+  }
+
+  @Test
   void everyAttentionSoftmaxBecameOneMultiHeadAttentionNode() throws Exception {
     for (String name : FUSED_GRAPHS) {
       ModelProto p = model(plain, name), f = model(fused, name);

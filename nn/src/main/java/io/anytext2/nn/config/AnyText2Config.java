@@ -6,6 +6,11 @@ import java.util.Map;
  * Everything that shapes an AnyText2 model: the original YAML ({@code models_yaml/anytext2_sd15.yaml}
  * layout) plus the two parts the YAML leaves to external files (the CLIP text config and the OCR
  * recognizer, derived from the checkpoint).
+ *
+ * @param imageSize the YAML's {@code model.params.image_size}: the side of the latent the model was
+ *     trained at (64 for SD1.5); {@link #nativeSize()} is that in pixels. The original only uses it in
+ *     training; here it gives the output size of a request that names none. 0 (a manifest written
+ *     before the field existed) reads as {@link #DEFAULT_IMAGE_SIZE}
  */
 public record AnyText2Config(
     UNetConfig unet,
@@ -18,7 +23,21 @@ public record AnyText2Config(
     double linearEnd,
     int timesteps,
     float scaleFactor,
-    String clipVersion) {
+    String clipVersion,
+    int imageSize) {
+
+  /** SD1.5's latent side (512 px pictures): the value of every config that does not say otherwise. */
+  public static final int DEFAULT_IMAGE_SIZE = 64;
+
+  public AnyText2Config {
+    if (imageSize < 0) throw new IllegalArgumentException("config: image_size must be positive, found " + imageSize);
+    if (imageSize == 0) imageSize = DEFAULT_IMAGE_SIZE;
+  }
+
+  /** The picture side the model was trained at: the latent side times the VAE's down factor (64 × 8 = 512 for SD1.5). */
+  public int nativeSize() {
+    return imageSize * vae.downFactor();
+  }
 
   /**
    * Reads the parsed YAML tree. {@code clip} is the text encoder config (from the version folder's
@@ -41,6 +60,12 @@ public record AnyText2Config(
         ConfigMaps.doubleOr(p, "linear_end", 0.012),
         ConfigMaps.intOr(p, "timesteps", 1000),
         (float) ConfigMaps.doubleOr(p, "scale_factor", 0.18215),
-        version);
+        version,
+        positiveImageSize(ConfigMaps.intOr(p, "image_size", DEFAULT_IMAGE_SIZE)));
+  }
+
+  private static int positiveImageSize(int v) {
+    if (v <= 0) throw new IllegalArgumentException("config: 'image_size' must be a positive latent side, found " + v);
+    return v;
   }
 }

@@ -16,6 +16,10 @@ import java.util.Map;
  *     com.microsoft 1) instead of standard MatMul/Softmax nodes: such a package runs on ONNX Runtime
  *     only (CPU kernel float32, CUDA float32/float16); false (the default, and in manifests written
  *     before the field existed) means standard ONNX operators only
+ * @param nativeSize the picture side in pixels the model was trained at ({@link AnyText2Config#nativeSize()}:
+ *     the YAML's latent {@code image_size} times the VAE's down factor), the output size of a generate
+ *     request that names none; 0 (absent: manifests written before the field existed, all of SD1.5
+ *     models) reads as {@link #DEFAULT_NATIVE_SIZE}
  * @param config the architecture the graphs were built for
  * @param scheduler diffusion schedule (the checkpoint's stored alphas_cumprod)
  * @param tokenizer tokenizer files relative to the package, and special ids
@@ -29,6 +33,7 @@ public record ModelManifest(
     String producer,
     String precision,
     boolean fusedAttention,
+    int nativeSize,
     AnyText2Config config,
     Scheduler scheduler,
     Tokenizer tokenizer,
@@ -39,6 +44,13 @@ public record ModelManifest(
   public static final String FORMAT = "anytext2-onnx";
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
+  /** SD1.5's 512 px: what a manifest without {@code nativeSize} means. */
+  public static final int DEFAULT_NATIVE_SIZE = 512;
+
+  public ModelManifest {
+    if (nativeSize < 0) throw new IllegalArgumentException("nativeSize must be a positive number of pixels, found " + nativeSize);
+    if (nativeSize == 0) nativeSize = DEFAULT_NATIVE_SIZE;
+  }
 
   /** DDIM schedule inputs; {@code alphasCumprod} holds the checkpoint's float32 buffer. */
   public record Scheduler(

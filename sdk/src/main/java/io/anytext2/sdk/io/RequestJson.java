@@ -147,7 +147,8 @@ public record RequestJson(
       }
     }
     if (mask != null) b.positionImage(inputs.image("mask", mask));
-    if (width != null || height != null) b.size(width == null ? 512 : width, height == null ? 512 : height);
+    // a side not given stays 0: the model's native size, filled in where the package is known
+    b.size(width == null ? 0 : width, height == null ? 0 : height);
     if (steps != null) b.steps(steps);
     if (cfg != null) b.cfgScale(cfg);
     if (attnxScale != null) b.attnxScale(attnxScale);
@@ -172,7 +173,7 @@ public record RequestJson(
     boolean edit = r.mode() == AnyText2Request.Mode.EDIT;
     var s = r.sampling();
     return new RequestJson(edit ? "edit" : "generate", r.prompt(), r.textPrompt(), r.negativePrompt(), r.addedPrompt(), lines,
-        maskPath, imagePath, edit ? null : r.width(), edit ? null : r.height(), s.steps(), s.cfgScale(), s.attnxScale(), s.strength(),
+        maskPath, imagePath, edit || r.width() == 0 ? null : r.width(), edit || r.height() == 0 ? null : r.height(), s.steps(), s.cfgScale(), s.attnxScale(), s.strength(),
         s.eta(), res.seed(), r.count(), r.sortPriority() == SortPriority.LEFT_RIGHT ? "left-right" : "top-down",
         edit ? r.blend() : null, result);
   }

@@ -7,7 +7,7 @@ const canvas = $('canvas');
 const ctx = canvas.getContext('2d');
 const maskCanvas = document.createElement('canvas'); // edit: free-hand mask, white on transparent
 const state = { mode: 'generate', lines: [], selected: 0, fonts: [], image: null, imageData: null, brushUsed: false,
-  pending: [], drag: null, job: null, poll: null };
+  pending: [], drag: null, job: null, poll: null, sizeChosen: false };
 
 function tool() { return document.querySelector('input[name=tool]:checked').value; }
 
@@ -346,6 +346,17 @@ function setMode(mode) {
   resizeCanvas();
 }
 
+// the size selects start at the model's native size (health's native_size), unless the user already
+// picked a size or drew a shape (shapes are in picture pixels)
+function useNativeSize(side) {
+  if (state.sizeChosen || !side || side % 64 !== 0 || side > 1024) return;
+  state.sizeChosen = true;
+  if (state.lines.some((l) => l.points)) return;
+  $('width').value = side;
+  $('height').value = side;
+  resizeCanvas();
+}
+
 async function checkHealth() {
   const badge = $('health');
   try {
@@ -355,6 +366,7 @@ async function checkHealth() {
       : h.status + (h.error ? ': ' + h.error : '');
     badge.className = 'badge ' + (res.ok ? 'ok' : 'bad');
     if (res.ok && !state.fonts.length) loadFonts();
+    if (res.ok) useNativeSize(h.native_size);
   } catch (e) {
     badge.textContent = 'offline';
     badge.className = 'badge bad';
@@ -376,7 +388,7 @@ for (const id of ['width', 'height']) {
     $(id).appendChild(o);
   }
   $(id).value = 512;
-  $(id).addEventListener('change', resizeCanvas);
+  $(id).addEventListener('change', () => { state.sizeChosen = true; resizeCanvas(); });
 }
 document.querySelectorAll('input[name=mode]').forEach((r) => r.addEventListener('change', () => setMode(r.value)));
 $('image').addEventListener('change', () => {
