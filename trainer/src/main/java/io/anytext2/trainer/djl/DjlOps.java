@@ -156,7 +156,7 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   /** A rank-0 constant on {@code x}'s device (filled there by {@code x}'s manager), owned by the scope. */
   private NDArray scalarLike(NDArray x, float value) {
-    return own(HostArrays.scalar(x.getManager(), value));
+    return adopt(HostArrays.scalar(x.getManager(), value)); // counted by HostArrays
   }
 
   @Override
@@ -413,10 +413,15 @@ public final class DjlOps implements TensorOps<NDArray> {
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Moves an array created outside these operations (a DJL call by the caller) into the scope;
-   * parameters stay with the store.
+   * Moves the result of one operation (here or a DJL call by the caller) into the scope and counts
+   * the operation ({@link OpCounter}); parameters stay with the store.
    */
   public NDArray own(NDArray result) {
+    OpCounter.ops(1);
+    return adopt(result);
+  }
+
+  private NDArray adopt(NDArray result) {
     if (params.keyOf(result) == null && result.getManager() != scope) result.attach(scope);
     return result;
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.trainer.djl.ParameterStore;
 import java.util.Collection;
 import java.util.HashMap;
@@ -78,6 +79,7 @@ public final class AdamW implements AutoCloseable {
           if (s == null) {
             s = new State(manager.zeros(p.getShape()), manager.zeros(p.getShape()), 0);
           }
+          OpCounter.ops(state.containsKey(key) ? 17 : 19); // the DJL calls of this update
           long k = s.step() + 1;
           NDArray[] corr = bias.computeIfAbsent(k, n -> new NDArray[] {
             HostArrays.scalar(perStep, (float) Math.sqrt(1 - Math.pow(settings.beta2(), n))),

@@ -5,6 +5,7 @@ import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.models.ocr.OcrRecognizer;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,17 +38,20 @@ public final class OcrLosses {
       List<RecognizerCrop> crops, int[] lineSample, List<int[]> targets, float[] langWeight) {
     int n = crops.size();
     List<NDArray> inputs = new ArrayList<>();
-    for (NDArray image : List.of(decoded, groundTruth)) {
-      for (int l = 0; l < n; l++) {
-        int i = lineSample[l];
-        RecognizerCrop plan = crops.get(l);
-        inputs.add(op.scoped(() -> {
-          NDArray one = plan.apply(op.own(image.get(i)), op.scope()); // [3, 48, 320]
-          return op.reshape(one, 1, 3, 48, 320);
-        }));
+    OpCounter.part("ocr: crops", () -> {
+      for (NDArray image : List.of(decoded, groundTruth)) {
+        for (int l = 0; l < n; l++) {
+          int i = lineSample[l];
+          RecognizerCrop plan = crops.get(l);
+          inputs.add(op.scoped(() -> {
+            NDArray one = plan.apply(op.own(image.get(i)), op.scope()); // [3, 48, 320]
+            return op.reshape(one, 1, 3, 48, 320);
+          }));
+        }
       }
-    }
-    NDArray neck = recognizer.neck(op, op.concat(0, inputs)); // [2N, 40, dims]: decoded crops first
+    });
+    // [2N, 40, dims]: decoded crops first
+    NDArray neck = OpCounter.part("ocr: recognizer", () -> recognizer.neck(op, op.concat(0, inputs)));
     NDArray neckD = op.slice(neck, 0, 0, n);
     NDArray neckO = op.own(op.slice(neck, 0, n, 2L * n).stopGradient());
     NDArray diff = op.sub(neckD, neckO);
@@ -55,7 +59,7 @@ public final class OcrLosses {
     NDArray ocr = op.mul(op.reshape(op.meanKeepDims(op.mul(diff, diff), 1, 2), n), weights);
     if (targets == null) return new PerLine(ocr, null);
 
-    NDArray nll = ctc(op, recognizer, neckD, targets).nll();
+    NDArray nll = OpCounter.part("ctc", () -> ctc(op, recognizer, neckD, targets)).nll();
     NDArray ctc = op.mul(op.scale(nll, 1f / OcrConfig.STEPS), weights); // the original's "/ input_lengths · weight"
     return new PerLine(ocr, ctc);
   }

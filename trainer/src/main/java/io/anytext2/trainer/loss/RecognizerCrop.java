@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.anytext2.sdk.prep.CropRectifier;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.sdk.prep.Mask;
 import io.anytext2.sdk.prep.RecognizerInput;
 import java.util.List;
@@ -128,6 +129,7 @@ public final class RecognizerCrop {
           + java.util.Arrays.toString(s));
     }
     long c = s[0];
+    OpCounter.ops(rw < W ? 13 : 11); // the DJL calls below (the uploads and scalars count themselves)
     try (NDManager tmp = scope.newSubManager(image.getDevice())) { // the plan's taps and matrices go to the image's device
       NDArray flat = image.reshape(c, (long) imageHeight * imageWidth);
       flat.attach(tmp);

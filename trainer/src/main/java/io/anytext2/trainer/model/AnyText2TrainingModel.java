@@ -15,6 +15,7 @@ import io.anytext2.sdk.tokenize.ClipTokenizer;
 import io.anytext2.trainer.data.TrainingSample;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.loss.OcrDictionary;
 import io.anytext2.trainer.loss.OcrLosses;
@@ -192,7 +193,7 @@ public final class AnyText2TrainingModel {
    * collector and run backward on {@link Losses#total()}.
    */
   public Losses forward(DjlOps op, TrainingBatch b, StepNoise noise) {
-    if (losses.stage() == TrainingStage.VAE) return PretrainingLosses.vae(op, vae, b, noise, losses.klWeight());
+    if (losses.stage() == TrainingStage.VAE) return OpCounter.part("vae", () -> PretrainingLosses.vae(op, vae, b, noise, losses.klWeight()));
     if (losses.stage() == TrainingStage.RECOGNIZER) return PretrainingLosses.recognizer(op, textPredictor, b);
     op.trainMode(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode: batch statistics, dropout 0.1 (P-5)
     try {
@@ -206,26 +207,26 @@ public final class AnyText2TrainingModel {
     int batch = b.batch;
     int s = b.size;
     long[] image = {batch, 3, s, s};
-    NDArray x0 = latentSample(op, op.create(b.images(), image), noise.imagePosterior());
-    NDArray maskedX = latentSample(op, op.create(b.maskedImages(), image), noise.maskedPosterior());
-    NDArray lines = lineEmbeddings(op, b);
-    NDArray ctxText = encode(op, op.createLongs(b.textIds(), batch, 77), b.textLineAt(), lines, batch);
-    NDArray ctxImage = op.scoped(() -> {
+    NDArray x0 = OpCounter.part("latents", () -> latentSample(op, op.create(b.images(), image), noise.imagePosterior()));
+    NDArray maskedX = OpCounter.part("latents", () -> latentSample(op, op.create(b.maskedImages(), image), noise.maskedPosterior()));
+    NDArray lines = OpCounter.part("embedding manager", () -> lineEmbeddings(op, b));
+    NDArray ctxText = OpCounter.part("text encoder", () -> encode(op, op.createLongs(b.textIds(), batch, 77), b.textLineAt(), lines, batch));
+    NDArray ctxImage = OpCounter.part("text encoder", () -> op.scoped(() -> {
       int rows = batch * b.chunkCount();
       NDArray h = encode(op, op.createLongs(b.imageIds(tokenizer.bosId(), tokenizer.eosId()), rows, 77), b.imageLineAt(), lines, rows);
       return op.reshape(h, batch, (long) b.chunkCount() * 77, cfg.clip().hiddenSize());
-    });
+    }));
 
     long[] ls = noise.latentShape();
     NDArray eps = op.create(noise.eps(), ls);
     NDArray xt = op.add(op.mul(x0, perSample(op, "sqrt_alphas_cumprod", noise.timesteps())),
         op.mul(eps, perSample(op, "sqrt_one_minus_alphas_cumprod", noise.timesteps())));
     long[] plane = {batch, 1, s, s};
-    List<NDArray> controls = op.scopedList(() -> controlNet.forward(op, op.create(b.glyphMasks(), plane),
-        op.create(b.positionSums(), plane), maskedX, ctxText));
+    List<NDArray> controls = OpCounter.part("controlnet", () -> op.scopedList(() -> controlNet.forward(op, op.create(b.glyphMasks(), plane),
+        op.create(b.positionSums(), plane), maskedX, ctxText)));
     float[] ts = new float[batch];
     for (int i = 0; i < batch; i++) ts[i] = noise.timesteps()[i];
-    NDArray epsHat = op.scoped(() -> unet.forward(op, xt, op.create(ts, batch), ctxImage, controls, op.scalar(1f)));
+    NDArray epsHat = OpCounter.part("unet", () -> op.scoped(() -> unet.forward(op, xt, op.create(ts, batch), ctxImage, controls, op.scalar(1f))));
 
     // §3.5.1: Σ_{c,u,v} (1 − m)(ε̂ − ε)² over the FULL element count (P-7)
     NDArray diff = op.sub(epsHat, eps);
@@ -348,10 +349,10 @@ public final class AnyText2TrainingModel {
     // §3.5.2 step 2: x̂0 = √(1/ᾱ) x_t − √(1/ᾱ − 1) ε̂ (predict_start_from_noise)
     NDArray x0hat = op.sub(op.mul(xt, perSample(op, "sqrt_recip_alphas_cumprod", noise.timesteps())),
         op.mul(epsHat, perSample(op, "sqrt_recipm1_alphas_cumprod", noise.timesteps())));
-    NDArray decoded = op.scoped(() -> {
+    NDArray decoded = OpCounter.part("ocr: vae decode", () -> op.scoped(() -> {
       NDArray img = op.clip(vae.decode(op, op.scale(x0hat, 1f / cfg.scaleFactor())), -1f, 1f);
       return op.scale(op.add(img, op.scalar(1f)), 127.5f); // (D + 1) / 2 · 255
-    });
+    }));
     NDArray gt = op.scale(op.add(op.create(b.images(), batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
     List<RecognizerCrop> crops = new ArrayList<>();
     List<int[]> targets = losses.beta() > 0 ? new ArrayList<>() : null;
@@ -362,7 +363,7 @@ public final class AnyText2TrainingModel {
       if (targets != null) targets.add(line.target());
       langWeight[l] = "Latin".equals(line.language()) ? losses.latinWeight() : 1f;
     }
-    OcrLosses.PerLine perLine = OcrLosses.compute(op, textPredictor, decoded, gt, crops, b.lineSample, targets, langWeight);
+    OcrLosses.PerLine perLine = OpCounter.part("ocr", () -> OcrLosses.compute(op, textPredictor, decoded, gt, crops, b.lineSample, targets, langWeight));
     // per sample: mean over its lines (§3.5.2 step 7)
     float[] average = new float[batch * b.lines];
     int[] counts = new int[batch];
