@@ -29,29 +29,16 @@ public final class OcrLosses {
   /**
    * @param decoded [B,3,H,W] decoded x̂0 in 0..255 (with gradient)
    * @param groundTruth [B,3,H,W] the training image in 0..255
-   * @param crops per line, its crop plan
-   * @param lineSample per line, its sample index
+   * @param crops the lines' crops (rows in line order)
    * @param targets per line, CTC class ids, or null to skip the CTC term
    * @param langWeight per line, w_lang
    */
-  public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth,
-      List<RecognizerCrop> crops, int[] lineSample, List<int[]> targets, float[] langWeight) {
-    int n = crops.size();
-    List<NDArray> inputs = new ArrayList<>();
-    OpCounter.part("ocr: crops", () -> {
-      for (NDArray image : List.of(decoded, groundTruth)) {
-        for (int l = 0; l < n; l++) {
-          int i = lineSample[l];
-          RecognizerCrop plan = crops.get(l);
-          inputs.add(op.scoped(() -> {
-            NDArray one = plan.apply(op.own(image.get(i)), op.scope()); // [3, 48, 320]
-            return op.reshape(one, 1, 3, 48, 320);
-          }));
-        }
-      }
-    });
+  public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth, LineCrops crops,
+      List<int[]> targets, float[] langWeight) {
+    int n = crops.lines();
+    NDArray inputs = OpCounter.part("ocr: crops", () -> op.concat(0, List.of(crops.apply(op, decoded), crops.apply(op, groundTruth))));
     // [2N, 40, dims]: decoded crops first
-    NDArray neck = OpCounter.part("ocr: recognizer", () -> recognizer.neck(op, op.concat(0, inputs)));
+    NDArray neck = OpCounter.part("ocr: recognizer", () -> recognizer.neck(op, inputs));
     NDArray neckD = op.slice(neck, 0, 0, n);
     NDArray neckO = op.own(op.slice(neck, 0, n, 2L * n).stopGradient());
     NDArray diff = op.sub(neckD, neckO);

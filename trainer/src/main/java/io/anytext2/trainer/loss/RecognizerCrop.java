@@ -9,7 +9,6 @@ import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.sdk.prep.Mask;
 import io.anytext2.sdk.prep.RecognizerInput;
-import java.util.List;
 
 /**
  * The rotated-rectangle crop of a line (TRAINING.md §3.5.3, MODEL.md §3.4.3) followed by the
@@ -113,6 +112,50 @@ public final class RecognizerCrop {
     return t;
   }
 
+  int imageHeight() {
+    return imageHeight;
+  }
+
+  int imageWidth() {
+    return imageWidth;
+  }
+
+  int cropHeight() {
+    return cropH;
+  }
+
+  int cropWidth() {
+    return cropW;
+  }
+
+  /**
+   * Writes the taps into a crop grid {@code gridWidth} (≥ the crop width) wide starting at
+   * {@code at} (4 per cell, row-major), the indices shifted by {@code indexOffset}; cells beyond
+   * the crop are left as they are (pixel 0, weight 0 in a fresh array).
+   */
+  void copyTaps(long[] index, float[] weight, int at, int gridWidth, long indexOffset) {
+    for (int r = 0; r < cropH; r++) {
+      for (int k = 0; k < cropW; k++) {
+        int from = 4 * (r * cropW + k);
+        int to = at + 4 * (r * gridWidth + k);
+        for (int t = 0; t < 4; t++) {
+          index[to + t] = tapIndex[from + t] + indexOffset;
+          weight[to + t] = tapWeight[from + t];
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the row-resize matrix into {@code rows} at {@code rowsAt} as [48, {@code gridHeight}]
+   * and the transposed column-resize matrix into {@code cols} at {@code colsAt} as
+   * [{@code gridWidth}, {@code outWidth}] (≥ the crop's sizes; the rest stays 0).
+   */
+  void copyResize(float[] rows, int rowsAt, int gridHeight, float[] cols, int colsAt, int outWidth) {
+    for (int o = 0; o < H; o++) System.arraycopy(resizeRows, o * cropH, rows, rowsAt + o * gridHeight, cropH);
+    for (int k = 0; k < cropW; k++) System.arraycopy(resizeColsT, k * rw, cols, colsAt + k * outWidth, rw);
+  }
+
   /** Width of the resized crop before padding (≤ 320). */
   public int resizedWidth() {
     return rw;
@@ -147,17 +190,6 @@ public final class RecognizerCrop {
       NDArray normalized = resized.div(HostArrays.scalar(tmp, 255f)).sub(HostArrays.scalar(tmp, 0.5f)).div(HostArrays.scalar(tmp, 0.5f));
       normalized.attach(tmp);
       NDArray out = rw < W ? normalized.concat(tmp.zeros(new Shape(c, H, W - rw)), 2) : normalized;
-      out.attach(scope);
-      return out;
-    }
-  }
-
-  /** Stacks the recognizer inputs of several (image, plan) pairs → [n, 3, 48, 320]. */
-  public static NDArray batch(List<NDArray> images, List<RecognizerCrop> plans, NDManager scope) {
-    try (NDManager tmp = scope.newSubManager()) {
-      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-      for (int i = 0; i < plans.size(); i++) parts.add(plans.get(i).apply(images.get(i), tmp));
-      NDArray out = ai.djl.ndarray.NDArrays.stack(parts, 0);
       out.attach(scope);
       return out;
     }

@@ -18,6 +18,7 @@ import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.loss.OcrDictionary;
+import io.anytext2.trainer.loss.LineCrops;
 import io.anytext2.trainer.loss.OcrLosses;
 import io.anytext2.trainer.loss.RecognizerCrop;
 import java.util.ArrayList;
@@ -207,6 +208,7 @@ public final class AnyText2TrainingModel {
     int batch = b.batch;
     int s = b.size;
     long[] image = {batch, 3, s, s};
+    LineCrops crops = losses.ocrTerms() ? LineCrops.upload(op, lineCrops(b), b.lineSample, batch) : null;
     NDArray x0 = OpCounter.part("latents", () -> latentSample(op, op.create(b.images(), image), noise.imagePosterior()));
     NDArray maskedX = OpCounter.part("latents", () -> latentSample(op, op.create(b.maskedImages(), image), noise.maskedPosterior()));
     NDArray lines = OpCounter.part("embedding manager", () -> lineEmbeddings(op, b));
@@ -237,7 +239,7 @@ public final class AnyText2TrainingModel {
     NDArray ocrMean = null;
     NDArray ctcMean = null;
     if (losses.ocrTerms()) {
-      NDArray[] ocr = ocrTerms(op, b, noise, xt, epsHat);
+      NDArray[] ocr = ocrTerms(op, b, noise, xt, epsHat, crops);
       NDArray stepWeight = op.create(stepWeights(noise.timesteps()), batch);
       if (losses.alpha() > 0) total = op.add(total, op.mul(op.scale(ocr[0], losses.alpha()), stepWeight));
       if (losses.beta() > 0) total = op.add(total, op.mul(op.scale(ocr[1], losses.beta()), stepWeight));
@@ -344,7 +346,13 @@ public final class AnyText2TrainingModel {
   }
 
   /** Per-sample means of the per-line OCR and CTC terms ([B] each; ctc null when β = 0). */
-  private NDArray[] ocrTerms(DjlOps op, TrainingBatch b, StepNoise noise, NDArray xt, NDArray epsHat) {
+  private static List<RecognizerCrop> lineCrops(TrainingBatch b) {
+    List<RecognizerCrop> crops = new ArrayList<>();
+    for (int l = 0; l < b.lines; l++) crops.add(b.line(l).crop());
+    return crops;
+  }
+
+  private NDArray[] ocrTerms(DjlOps op, TrainingBatch b, StepNoise noise, NDArray xt, NDArray epsHat, LineCrops crops) {
     int batch = b.batch;
     // §3.5.2 step 2: x̂0 = √(1/ᾱ) x_t − √(1/ᾱ − 1) ε̂ (predict_start_from_noise)
     NDArray x0hat = op.sub(op.mul(xt, perSample(op, "sqrt_recip_alphas_cumprod", noise.timesteps())),
@@ -354,16 +362,14 @@ public final class AnyText2TrainingModel {
       return op.scale(op.add(img, op.scalar(1f)), 127.5f); // (D + 1) / 2 · 255
     }));
     NDArray gt = op.scale(op.add(op.create(b.images(), batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
-    List<RecognizerCrop> crops = new ArrayList<>();
     List<int[]> targets = losses.beta() > 0 ? new ArrayList<>() : null;
     float[] langWeight = new float[b.lines];
     for (int l = 0; l < b.lines; l++) {
       PreparedSample.Line line = b.line(l);
-      crops.add(line.crop());
       if (targets != null) targets.add(line.target());
       langWeight[l] = "Latin".equals(line.language()) ? losses.latinWeight() : 1f;
     }
-    OcrLosses.PerLine perLine = OpCounter.part("ocr", () -> OcrLosses.compute(op, textPredictor, decoded, gt, crops, b.lineSample, targets, langWeight));
+    OcrLosses.PerLine perLine = OpCounter.part("ocr", () -> OcrLosses.compute(op, textPredictor, decoded, gt, crops, targets, langWeight));
     // per sample: mean over its lines (§3.5.2 step 7)
     float[] average = new float[batch * b.lines];
     int[] counts = new int[batch];

@@ -5,6 +5,7 @@ import io.anytext2.nn.models.ocr.OcrRecognizer;
 import io.anytext2.nn.models.vae.AutoencoderKL;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.OpCounter;
+import io.anytext2.trainer.loss.LineCrops;
 import io.anytext2.trainer.loss.OcrLosses;
 import io.anytext2.trainer.loss.RecognizerCrop;
 import java.util.ArrayList;
@@ -62,23 +63,23 @@ public final class PretrainingLosses {
    */
   static AnyText2TrainingModel.Losses recognizer(DjlOps op, OcrRecognizer recognizer, TrainingBatch b) {
     int n = b.lines;
-    NDArray gt = op.scale(op.add(op.create(b.images(), b.batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
-    List<NDArray> inputs = new ArrayList<>();
+    List<RecognizerCrop> plans = new ArrayList<>();
     List<int[]> targets = new ArrayList<>();
-    OpCounter.part("crops", () -> {
-      for (int l = 0; l < n; l++) {
-        PreparedSample.Line line = b.line(l);
-        RecognizerCrop plan = line.crop();
-        int sample = b.lineSample[l];
-        inputs.add(op.scoped(() -> op.reshape(plan.apply(op.own(gt.get(sample)), op.scope()), 1, 3, 48, 320)));
-        targets.add(line.target());
-      }
-    });
-    inputs.add(op.create(b.recogInputs(), n, 3, 48, 320));
+    for (int l = 0; l < n; l++) {
+      PreparedSample.Line line = b.line(l);
+      plans.add(line.crop());
+      targets.add(line.target());
+    }
     targets.addAll(List.copyOf(targets));
+    // every upload first: on a GPU an upload waits for the work queued before it
+    NDArray image = op.create(b.images(), b.batch, 3, b.size, b.size);
+    NDArray glyphLines = op.create(b.recogInputs(), n, 3, 48, 320);
+    LineCrops crops = LineCrops.upload(op, plans, b.lineSample, b.batch);
+    NDArray gt = op.scale(op.add(image, op.scalar(1f)), 127.5f);
+    NDArray cropped = OpCounter.part("crops", () -> crops.apply(op, gt));
     op.trainMode(RECOGNIZER_PREFIX, true);
     try {
-      NDArray neck = OpCounter.part("recognizer", () -> recognizer.neck(op, op.concat(0, inputs)));
+      NDArray neck = OpCounter.part("recognizer", () -> recognizer.neck(op, op.concat(0, List.of(cropped, glyphLines))));
       OcrLosses.Ctc ctc = OpCounter.part("ctc", () -> OcrLosses.ctc(op, recognizer, neck, targets));
       NDArray total = op.own(ctc.nll().mean());
       return AnyText2TrainingModel.Losses.of(op, total, null, null, total, op.scalar(ctc.exactMatches() / (float) targets.size()));
