@@ -67,6 +67,7 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
     NDManager old = scope;
     scope = newScope;
+    params.beginGraph(); // a new scope is a new graph: packed parameters get fresh views
     return old;
   }
 

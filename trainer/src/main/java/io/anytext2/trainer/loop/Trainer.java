@@ -359,7 +359,7 @@ public final class Trainer {
           cfg.model().trainable());
       OcrDictionary dict = cfg.model().ocrDictionary() == null ? null : OcrDictionary.read(cfg.model().ocrDictionary());
       AnyText2TrainingModel model = new AnyText2TrainingModel(spec.config(), store, spec.tokenizer(), cfg.loss(), dict);
-      return new Session(root, store, model, new AdamW(store, cfg.train().optimizer()));
+      return new Session(root, store, model, new AdamW(store, cfg.train().optimizer(), true));
     }
 
     TrainingState state(String configHash) {
