@@ -163,12 +163,12 @@ public final class Trainer {
         skippedSamples += batch.skipped().size();
         long prepareStart = System.nanoTime();
         List<PreparedSample> prepared = new ArrayList<>();
-        for (TrainingSample sample : batch.samples()) {
-          try {
-            prepared.add(s.model.prepare(sample));
-          } catch (RuntimeException e) {
+        for (Prepared p : prepare(s.model, batch.samples())) {
+          if (p.error() == null) {
+            prepared.add(p.sample());
+          } else {
             skippedSamples++;
-            LOG.warn("skipping a malformed sample (epoch {}, micro-batch {}): {}", s.epoch, s.batchInEpoch, e.getMessage());
+            LOG.warn("skipping a malformed sample (epoch {}, micro-batch {}): {}", s.epoch, s.batchInEpoch, p.error().getMessage());
           }
         }
         boolean ok = false;
@@ -244,6 +244,24 @@ public final class Trainer {
     double rate = (s.globalStep - startStep) / Math.max(seconds, 1e-9);
     return new Result(s.globalStep, s.epoch, s.microBatch, skippedSamples, skippedBatches, rate, lastLoss, lastCheckpoint,
         DeviceChoice.label(s.root.getDevice()));
+  }
+
+  /** A sample prepared for the model, or why it could not be. */
+  private record Prepared(PreparedSample sample, RuntimeException error) {}
+
+  /**
+   * The host preparation of a micro-batch's samples (recognizer inputs, crop plans, tokens: tens
+   * of milliseconds per sample), in parallel on the common pool: samples are independent, and the
+   * results keep the batch's order, so training is unchanged.
+   */
+  private static List<Prepared> prepare(AnyText2TrainingModel model, List<TrainingSample> samples) {
+    return samples.parallelStream().map(sample -> {
+      try {
+        return new Prepared(model.prepare(sample), null);
+      } catch (RuntimeException e) {
+        return new Prepared(null, e);
+      }
+    }).toList();
   }
 
   /** Forward and backward of one micro-batch; false when it had to be skipped. */

@@ -8,6 +8,7 @@ import io.anytext2.trainer.djl.HostArrays;
 import io.anytext2.trainer.djl.OpCounter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The per-line OCR losses of TRAINING.md §3.5.2 steps 4–6: the decoded image and the ground truth
@@ -31,10 +32,10 @@ public final class OcrLosses {
    * @param groundTruth [B,3,H,W] the training image in 0..255
    * @param crops the lines' crops (rows in line order)
    * @param targets per line, CTC class ids, or null to skip the CTC term
-   * @param langWeight per line, w_lang
+   * @param weights [N] per line, w_lang
    */
   public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth, LineCrops crops,
-      List<int[]> targets, float[] langWeight) {
+      List<int[]> targets, NDArray weights) {
     int n = crops.lines();
     NDArray inputs = OpCounter.part("ocr: crops", () -> op.concat(0, List.of(crops.apply(op, decoded), crops.apply(op, groundTruth))));
     // [2N, 40, dims]: decoded crops first
@@ -42,7 +43,6 @@ public final class OcrLosses {
     NDArray neckD = op.slice(neck, 0, 0, n);
     NDArray neckO = op.own(op.slice(neck, 0, n, 2L * n).stopGradient());
     NDArray diff = op.sub(neckD, neckO);
-    NDArray weights = op.create(langWeight, n);
     NDArray ocr = op.mul(op.reshape(op.meanKeepDims(op.mul(diff, diff), 1, 2), n), weights);
     if (targets == null) return new PerLine(ocr, null);
 
@@ -68,15 +68,18 @@ public final class OcrLosses {
     float[] host = HostArrays.read(lp); // the CTC runs on the host: one copy per micro-batch
     float[] values = new float[n];
     float[] grad = new float[host.length];
-    int exact = 0;
-    for (int l = 0; l < n; l++) {
+    boolean[] matched = new boolean[n];
+    // lines are independent and write disjoint parts of the arrays: in parallel, same results
+    IntStream.range(0, n).parallel().forEach(l -> {
       double[][] rows = new double[steps][classes];
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) rows[t][k] = host[(l * steps + t) * classes + k];
       CtcLoss.Result r = CtcLoss.compute(rows, targets.get(l));
       values[l] = (float) r.nll();
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) grad[(l * steps + t) * classes + k] = (float) r.gradient()[t][k];
-      if (java.util.Arrays.equals(greedy(rows), targets.get(l))) exact++;
-    }
+      matched[l] = java.util.Arrays.equals(greedy(rows), targets.get(l));
+    });
+    int exact = 0;
+    for (boolean m : matched) if (m) exact++;
     NDArray surrogate = op.mul(op.create(grad, s), op.own(lp.sub(op.own(lp.stopGradient()))));
     NDArray nll = op.add(op.create(values, n), op.reshape(op.sumKeepDims(surrogate, 1, 2), n)); // value CTC, gradient G
     return new Ctc(nll, exact);

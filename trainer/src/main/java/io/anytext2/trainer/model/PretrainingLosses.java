@@ -45,8 +45,10 @@ public final class PretrainingLosses {
   static AnyText2TrainingModel.Losses vae(DjlOps op, AutoencoderKL vae, TrainingBatch b, StepNoise noise, float klWeight) {
     int batch = b.batch;
     NDArray x = op.create(b.images(), batch, 3, b.size, b.size);
+    int lat = b.size / vae.config().downFactor();
+    NDArray eps = op.create(noise.imagePosterior(), batch, vae.config().embedDim(), lat, lat); // before any work: see ForwardInputs
     AutoencoderKL.Posterior<NDArray> p = vae.encode(op, x);
-    NDArray z = op.add(p.mean(), op.mul(op.exp(op.scale(p.logvar(), 0.5f)), op.create(noise.imagePosterior(), op.shape(p.mean()))));
+    NDArray z = op.add(p.mean(), op.mul(op.exp(op.scale(p.logvar(), 0.5f)), eps));
     NDArray diff = op.sub(vae.decode(op, z), x);
     NDArray rec = op.add(op.own(op.own(diff.abs()).mean()), op.own(op.mul(diff, diff).mean()));
     NDArray klTerms = op.add(op.mul(p.mean(), p.mean()), op.sub(op.exp(p.logvar()), op.add(p.logvar(), op.scalar(1f))));

@@ -192,7 +192,7 @@ class BatchedCropsTest {
           terms = new OcrLosses.PerLine(o, c);
         } else {
           LineCrops crops = LineCrops.upload(op, plans(b), b.lineSample, b.batch);
-          terms = OcrLosses.compute(op, recognizer, decoded, gt, crops, targets(b), weights);
+          terms = OcrLosses.compute(op, recognizer, decoded, gt, crops, targets(b), op.create(weights, b.lines));
         }
         ocr[path] = HostArrays.read(terms.ocr());
         ctc[path] = HostArrays.read(terms.ctc());
