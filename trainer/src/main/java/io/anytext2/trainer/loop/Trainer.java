@@ -145,6 +145,7 @@ public final class Trainer {
     long startStep = s.globalStep;
     long startNanos = System.nanoTime();
     DjlOps op = new DjlOps(s.store, null);
+    op.keepConstantsIn(s.root.newSubManager()); // scalars and constant tensors: made once per run
     Set<String> withGradient = new LinkedHashSet<>();
     Window window = new Window();
     try (MetricsCsv metrics = fresh ? MetricsCsv.open(run.metrics(), extraColumns) : MetricsCsv.resume(run.metrics(), extraColumns, s.globalStep);
