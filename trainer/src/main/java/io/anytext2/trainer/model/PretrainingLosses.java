@@ -84,7 +84,8 @@ public final class PretrainingLosses {
       NDArray neck = OpCounter.part("recognizer", () -> recognizer.neck(op, op.concat(0, List.of(cropped, glyphLines))));
       OcrLosses.Ctc ctc = OpCounter.part("ctc", () -> OcrLosses.ctc(op, recognizer, neck, targets));
       NDArray total = op.own(ctc.nll().mean());
-      return AnyText2TrainingModel.Losses.of(op, total, null, null, total, op.scalar(ctc.exactMatches() / (float) targets.size()));
+      NDArray accuracy = op.create(new float[] {ctc.exactMatches() / (float) targets.size()}); // a metric, not a constant to keep
+      return AnyText2TrainingModel.Losses.of(op, total, null, null, total, accuracy);
     } finally {
       op.trainMode(RECOGNIZER_PREFIX, false);
     }
