@@ -93,17 +93,32 @@ public final class RecognizerCrop {
 
   /** [out, in] weights of torch's align-corners bilinear resize from {@code in} to {@code out} samples. */
   static float[] resize(int in, int out) {
+    int[] index = new int[2 * out];
+    float[] weight = new float[2 * out];
+    resizeTaps(in, out, index, weight);
     float[] m = new float[out * in];
+    for (int o = 0; o < out; o++) {
+      m[o * in + index[2 * o]] += weight[2 * o];
+      m[o * in + index[2 * o + 1]] += weight[2 * o + 1];
+    }
+    return m;
+  }
+
+  /**
+   * The same resize as two taps per output sample: (index, weight) pairs at {@code 2·o} and
+   * {@code 2·o + 1} (the second tap repeats the first index at the last input sample).
+   */
+  static void resizeTaps(int in, int out, int[] index, float[] weight) {
     float scale = out > 1 ? (float) (in - 1) / (out - 1) : 0f;
     for (int o = 0; o < out; o++) {
       float src = scale * o;
       int i0 = (int) src;
       float l1 = Math.min(Math.max(src - i0, 0f), 1f);
-      int i1 = i0 + (i0 < in - 1 ? 1 : 0);
-      m[o * in + i0] += 1f - l1;
-      m[o * in + i1] += l1;
+      index[2 * o] = i0;
+      weight[2 * o] = 1f - l1;
+      index[2 * o + 1] = i0 + (i0 < in - 1 ? 1 : 0);
+      weight[2 * o + 1] = l1;
     }
-    return m;
   }
 
   private static float[] transpose(float[] m, int rows, int cols) {
@@ -146,14 +161,27 @@ public final class RecognizerCrop {
     }
   }
 
+  /** Writes the row-resize matrix into {@code rows} at {@code at} as [48, {@code gridHeight}] (≥ the crop height; the rest stays 0). */
+  void copyRowResize(float[] rows, int at, int gridHeight) {
+    for (int o = 0; o < H; o++) System.arraycopy(resizeRows, o * cropH, rows, at + o * gridHeight, cropH);
+  }
+
   /**
-   * Writes the row-resize matrix into {@code rows} at {@code rowsAt} as [48, {@code gridHeight}]
-   * and the transposed column-resize matrix into {@code cols} at {@code colsAt} as
-   * [{@code gridWidth}, {@code outWidth}] (≥ the crop's sizes; the rest stays 0).
+   * Writes the column resize as two taps per output column: for tap t at {@code at + o} of
+   * {@code column[t]} the crop column it reads, of {@code weight[t]} its weight (column −1, weight
+   * 0 beyond the resized width). Summed per (column, output column), they give the entries of the
+   * transposed resize matrix of {@link #apply} bit for bit.
    */
-  void copyResize(float[] rows, int rowsAt, int gridHeight, float[] cols, int colsAt, int outWidth) {
-    for (int o = 0; o < H; o++) System.arraycopy(resizeRows, o * cropH, rows, rowsAt + o * gridHeight, cropH);
-    for (int k = 0; k < cropW; k++) System.arraycopy(resizeColsT, k * rw, cols, colsAt + k * outWidth, rw);
+  void copyColumnTaps(float[][] column, float[][] weight, int at) {
+    int[] idx = new int[2 * rw];
+    float[] w = new float[2 * rw];
+    resizeTaps(cropW, rw, idx, w);
+    for (int t = 0; t < 2; t++) {
+      for (int o = 0; o < W; o++) {
+        column[t][at + o] = o < rw ? idx[2 * o + t] : -1;
+        weight[t][at + o] = o < rw ? w[2 * o + t] : 0f;
+      }
+    }
   }
 
   /** Width of the resized crop before padding (≤ 320). */

@@ -96,12 +96,17 @@ class BatchedCropsTest {
     return out;
   }
 
-  private static void assertClose(float[] want, float[] got, double rel, String what) {
+  /**
+   * |want − got| ≤ rel · max(|want|, floor · max|want|) per element: relative, with a floor for
+   * values that are small only through cancellation (a recognizer input near 0 is (v/255 − 0.5)/0.5
+   * with v near 127.5, rounded at the scale of 1).
+   */
+  private static void assertClose(float[] want, float[] got, double rel, double floor, String what) {
     assertEquals(want.length, got.length, what + ": length");
     double scale = 0;
     for (float v : want) scale = Math.max(scale, Math.abs(v));
     for (int i = 0; i < want.length; i++) {
-      double tol = rel * Math.max(Math.abs(want[i]), scale * 1e-3) + 1e-7;
+      double tol = rel * Math.max(Math.abs(want[i]), scale * floor);
       assertTrue(Math.abs(want[i] - got[i]) <= tol, what + "[" + i + "]: expected " + want[i] + ", found " + got[i]);
     }
   }
@@ -129,8 +134,8 @@ class BatchedCropsTest {
         grad[path] = HostArrays.read(op.own(images.getGradient()));
       }
     }
-    assertClose(out[0], out[1], 1e-5, "recognizer input");
-    assertClose(grad[0], grad[1], 1e-4, "image gradient"); // scatter-add in another order
+    assertClose(out[0], out[1], 1e-5, 1, "recognizer input"); // inputs are in [-1, 1]
+    assertClose(grad[0], grad[1], 1e-4, 1e-2, "image gradient"); // scatter-add in another order
   }
 
   @Test
@@ -175,8 +180,11 @@ class BatchedCropsTest {
     float[][] ctc = new float[2][];
     float[][] grad = new float[2][];
     for (int path = 0; path < 2; path++) {
+      JniUtils.setSeed(23); // the same dropout masks for both paths
       try (NDManager m = root.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         DjlOps op = new DjlOps(store, m);
+        // batch statistics: the random recognizer's features then depend on its input (with running statistics they barely do)
+        op.trainMode(PretrainingLosses.RECOGNIZER_PREFIX, true);
         NDArray gt = op.scale(op.add(op.create(b.images(), b.batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
         NDArray decoded = op.clip(op.add(gt, op.create(noise, b.batch, 3, b.size, b.size)), 0f, 255f);
         decoded.setRequiresGradient(true);
@@ -200,8 +208,9 @@ class BatchedCropsTest {
         grad[path] = HostArrays.read(op.own(decoded.getGradient()));
       }
     }
-    assertClose(ocr[0], ocr[1], 1e-5, "ocr loss per line");
-    assertClose(ctc[0], ctc[1], 1e-5, "ctc loss per line");
-    assertClose(grad[0], grad[1], 1e-4, "gradient into the decoded image");
+    for (float v : ocr[0]) assertTrue(v > 1e-6, "OCR loss per line should be well above rounding noise, found " + v);
+    assertClose(ocr[0], ocr[1], 1e-5, 0, "ocr loss per line");
+    assertClose(ctc[0], ctc[1], 1e-5, 0, "ctc loss per line");
+    assertClose(grad[0], grad[1], 1e-4, 1e-2, "gradient into the decoded image");
   }
 }
