@@ -251,9 +251,9 @@ public final class Trainer {
   private record Prepared(PreparedSample sample, RuntimeException error) {}
 
   /**
-   * The host preparation of a micro-batch's samples (recognizer inputs, crop plans, tokens: tens
-   * of milliseconds per sample), in parallel on the common pool: samples are independent, and the
-   * results keep the batch's order, so training is unchanged.
+   * The host preparation of a micro-batch's samples (recognizer inputs, crop plans, tokens: a few
+   * milliseconds per sample, on the training thread's critical path), in parallel on the common
+   * pool: samples are independent, and the results keep the batch's order, so training is unchanged.
    */
   private static List<Prepared> prepare(AnyText2TrainingModel model, List<TrainingSample> samples) {
     return samples.parallelStream().map(sample -> {
