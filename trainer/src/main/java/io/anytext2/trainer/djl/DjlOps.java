@@ -27,12 +27,18 @@ import java.util.Set;
  * {@link ParameterStore} by checkpoint key.
  *
  * <p>Memory: every array an operation creates is attached to the current {@link #scope(NDManager)
- * scope}, a per-step manager the caller closes; parameters stay in the store.
+ * scope}, a per-step manager the caller closes; parameters stay in the store. Constants (scalars,
+ * the networks' constant tensors) are made once per scope, or once per run with
+ * {@link #keepConstantsIn} ({@link DeviceConstants}).
  *
  * <p>Device: everything runs on the parameters' device. A scope must be on that device (checked when
  * it is set); host values become arrays of the scope ({@link #create}), and the constants an
- * operation needs (an eps, a scale factor) are filled on the device of its operand, never uploaded
- * (see {@link HostArrays#scalar}).
+ * operation needs (an eps, a scale factor) are filled on the device, never uploaded (see
+ * {@link HostArrays#scalar}).
+ *
+ * <p>Host overhead: each operation costs a JNI call and a libtorch dispatch (on a GPU also a kernel
+ * launch) on the training thread, so compound operations use libtorch's fused ones where the maths
+ * allow (GroupNorm as a layer norm over each group) and {@link OpCounter} can count them.
  *
  * <p>BatchNorm runs in inference mode (running statistics) except for parameters under a prefix
  * switched to training with {@link #trainMode}: there it uses batch statistics and updates
@@ -48,6 +54,7 @@ public final class DjlOps implements TensorOps<NDArray> {
   private final ParameterStore params;
   private final Set<String> trainPrefixes = new LinkedHashSet<>();
   private final Set<String> used = new LinkedHashSet<>();
+  private final DeviceConstants constants = new DeviceConstants();
   private NDManager scope;
   private int[] bnGroups;
 
@@ -67,7 +74,21 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
     NDManager old = scope;
     scope = newScope;
+    params.beginGraph(); // a new scope is a new graph: packed parameters get fresh views
+    constants.scopeChanged(newScope);
     return old;
+  }
+
+  /**
+   * Keeps the constants these operations make (scalars, the networks' constant tensors) in
+   * {@code owner}, across scopes, instead of in each scope: made once per run, not once per step.
+   * {@code owner} (on the parameters' device) must outlive the operations' use.
+   */
+  public void keepConstantsIn(NDManager owner) {
+    if (!owner.getDevice().equals(params.device())) {
+      throw new IllegalArgumentException("constants on " + owner.getDevice() + ", expected the parameters' device " + params.device());
+    }
+    constants.keepIn(owner);
   }
 
   public NDManager scope() {
@@ -146,17 +167,17 @@ public final class DjlOps implements TensorOps<NDArray> {
 
   @Override
   public NDArray constant(float[] values, long... shape) {
-    return HostArrays.floats(scope, values, shape);
+    return constants.constant(values, shape, scope);
   }
 
   @Override
   public NDArray scalar(float value) {
-    return HostArrays.scalar(scope, value);
+    return constants.scalar(value, scope);
   }
 
-  /** A rank-0 constant on {@code x}'s device (filled there by {@code x}'s manager), owned by the scope. */
+  /** A rank-0 constant on {@code x}'s device (the parameters'), made once ({@link DeviceConstants}). */
   private NDArray scalarLike(NDArray x, float value) {
-    return own(HostArrays.scalar(x.getManager(), value));
+    return constants.scalar(value, scope);
   }
 
   @Override
@@ -189,11 +210,11 @@ public final class DjlOps implements TensorOps<NDArray> {
   @Override
   public NDArray groupNorm(NDArray x, int groups, float eps, NDArray gamma, NDArray beta) {
     long[] s = x.getShape().getShape();
-    NDArray g = own(x.reshape(s[0], groups, -1));
-    NDArray mean = own(g.mean(new int[] {2}, true));
-    NDArray centered = own(g.sub(mean));
-    NDArray var = own(own(centered.square()).mean(new int[] {2}, true)); // biased, as torch.group_norm
-    NDArray normed = own(centered.div(own(own(var.add(scalarLike(var, eps))).sqrt())));
+    long perGroup = x.size() / (s[0] * groups);
+    NDArray g = own(x.reshape(s[0], groups, perGroup));
+    // torch.layer_norm over each group (unit affine): the mean and biased variance of torch.group_norm, in one operation
+    NDArray normed = own(LayerNorm.layerNorm(g, new Shape(perGroup), constants.ones(perGroup, scope), constants.zeros(perGroup, scope), eps)
+        .singletonOrThrow());
     long[] affine = new long[s.length];
     Arrays.fill(affine, 1);
     affine[1] = s[1];
@@ -413,10 +434,15 @@ public final class DjlOps implements TensorOps<NDArray> {
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Moves an array created outside these operations (a DJL call by the caller) into the scope;
-   * parameters stay with the store.
+   * Moves the result of one operation (here or a DJL call by the caller) into the scope and counts
+   * the operation ({@link OpCounter}); parameters stay with the store.
    */
   public NDArray own(NDArray result) {
+    OpCounter.ops(1);
+    return adopt(result);
+  }
+
+  private NDArray adopt(NDArray result) {
     if (params.keyOf(result) == null && result.getManager() != scope) result.attach(scope);
     return result;
   }

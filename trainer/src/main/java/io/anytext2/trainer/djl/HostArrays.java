@@ -26,11 +26,13 @@ public final class HostArrays {
 
   /** Host values as a float32 array of {@code m} on {@code m}'s device. */
   public static NDArray floats(NDManager m, float[] values, long... shape) {
+    OpCounter.upload();
     return owned(m.create(values, new Shape(shape)));
   }
 
   /** Host values as an int64 array of {@code m} on {@code m}'s device. */
   public static NDArray longs(NDManager m, long[] values, long... shape) {
+    OpCounter.upload();
     return owned(m.create(values, new Shape(shape)));
   }
 
@@ -39,6 +41,7 @@ public final class HostArrays {
    * ({@code torch::full}): no host buffer, no upload, no wait for the device.
    */
   public static NDArray scalar(NDManager m, float value) {
+    OpCounter.ops(1);
     return m.full(new Shape(), value, DataType.FLOAT32);
   }
 
@@ -48,6 +51,7 @@ public final class HostArrays {
    * manager, e.g. the parameter store, until that closes). This waits for the device.
    */
   public static float[] read(NDArray a) {
+    OpCounter.read();
     NDArray host = a.toDevice(Device.cpu(), false); // the array itself when it is on the CPU already
     if (host == a) return a.toFloatArray();
     try (host) {

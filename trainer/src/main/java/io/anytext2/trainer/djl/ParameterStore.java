@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  * recognizer), kept as bytes so that a saved checkpoint has the official layout.
  *
  * <p>A parameter is trainable or frozen by key; trainable ones carry a gradient. Shapes are fixed
- * at construction and every lookup checks them.
+ * at construction and every lookup checks them. The trainer packs the trainable parameters it
+ * updates into one flat tensor ({@link #pack}, {@link PackedParameters}) so that the optimizer
+ * works on whole buffers; lookups then return views of it, and checkpoints are unchanged.
  *
  * <p>Device: the parameters live on the device of the parent manager given at construction (the
  * training device); values are uploaded once when the store is built and copied back to the host
@@ -35,7 +37,10 @@ import java.util.function.Predicate;
  */
 public final class ParameterStore implements AutoCloseable {
   private final NDManager manager;
+  /** The parameters not packed, by key. */
   private final Map<String, NDArray> params = new LinkedHashMap<>();
+  /** Every parameter's shape (packed or not), in file order. */
+  private final Map<String, long[]> shapes = new LinkedHashMap<>();
   private final Map<String, Boolean> trainable = new LinkedHashMap<>();
   private final Map<NDArray, String> keyOf = new IdentityHashMap<>();
   /** Non-parameter tensors: their info and raw little-endian bytes. */
@@ -43,6 +48,8 @@ public final class ParameterStore implements AutoCloseable {
   private final Map<String, byte[]> extraBytes = new LinkedHashMap<>();
   /** Key order of the file (parameters and extras interleaved as they were read). */
   private final List<String> order = new ArrayList<>();
+  /** Trainable parameters packed into one flat leaf ({@link #pack}); null until then. */
+  private PackedParameters packed;
 
   private ParameterStore(NDManager parent) {
     this.manager = parent.newSubManager();
@@ -114,6 +121,7 @@ public final class ParameterStore implements AutoCloseable {
     NDArray a = HostArrays.floats(manager, values, shape);
     if (train) a.setRequiresGradient(true);
     params.put(key, a);
+    shapes.put(key, shape.clone());
     trainable.put(key, train);
     keyOf.put(a, key);
     order.add(key);
@@ -125,31 +133,69 @@ public final class ParameterStore implements AutoCloseable {
     order.add(info.key());
   }
 
-  /** The parameter {@code key}, checked to have exactly {@code shape}. */
+  /**
+   * The parameter {@code key}, checked to have exactly {@code shape}. A packed parameter is a view
+   * of the flat leaf belonging to the current autograd graph ({@link #beginGraph}).
+   */
   public NDArray get(String key, long... shape) {
-    NDArray a = params.get(key);
-    if (a == null) throw new IllegalArgumentException("model has no parameter " + key);
-    if (!Arrays.equals(a.getShape().getShape(), shape)) {
+    long[] s = shapes.get(key);
+    if (s == null) throw new IllegalArgumentException("model has no parameter " + key);
+    if (!Arrays.equals(s, shape)) {
       throw new IllegalArgumentException("weight " + key + ": expected shape " + Arrays.toString(shape) + ", found "
-          + Arrays.toString(a.getShape().getShape()));
+          + Arrays.toString(s));
     }
-    return a;
+    return get(key);
   }
 
   /** The parameter {@code key}, any shape. */
   public NDArray get(String key) {
+    if (packed != null && packed.contains(key)) return packed.view(key);
     NDArray a = params.get(key);
     if (a == null) throw new IllegalArgumentException("model has no parameter " + key);
     return a;
   }
 
   public boolean contains(String key) {
-    return params.containsKey(key);
+    return shapes.containsKey(key);
   }
 
-  /** The key of a parameter array (identity), or null when {@code a} is not a parameter. */
+  /** The key of a parameter array (identity; a packed parameter's view of the current graph), or null when {@code a} is not a parameter. */
   public String keyOf(NDArray a) {
-    return keyOf.get(a);
+    String key = keyOf.get(a);
+    return key != null || packed == null ? key : packed.keyOf(a);
+  }
+
+  /**
+   * Packs the trainable parameters {@code keys} into one flat leaf with one gradient (see
+   * {@link PackedParameters}); their values are copied and their separate arrays freed. Call
+   * outside a gradient collector, with their gradients consumed (the optimizer packs right after
+   * its first step). At most once per store.
+   */
+  public PackedParameters pack(List<String> keys) {
+    if (packed != null) throw new IllegalStateException("parameters are already packed");
+    for (String key : keys) {
+      if (!isTrainable(key) || !params.containsKey(key)) throw new IllegalArgumentException("expected trainable parameters to pack, found " + key);
+    }
+    packed = PackedParameters.of(keys, shapes, manager, params::get);
+    for (String key : keys) {
+      NDArray old = params.remove(key);
+      keyOf.remove(old);
+      old.close();
+    }
+    return packed;
+  }
+
+  /** The packed parameters, or null when none are. */
+  public PackedParameters packed() {
+    return packed;
+  }
+
+  /**
+   * Starts a new autograd graph: packed parameters get fresh views (of their current values) on
+   * their next use. {@link DjlOps#scope(NDManager)} calls it for every new scope.
+   */
+  public void beginGraph() {
+    if (packed != null) packed.dropViews();
   }
 
   public boolean isTrainable(String key) {
@@ -158,7 +204,7 @@ public final class ParameterStore implements AutoCloseable {
 
   /** Parameter keys in file order. */
   public List<String> parameterKeys() {
-    return Collections.unmodifiableList(new ArrayList<>(params.keySet()));
+    return Collections.unmodifiableList(new ArrayList<>(shapes.keySet()));
   }
 
   /** Trainable parameter keys in file order. */
@@ -173,7 +219,7 @@ public final class ParameterStore implements AutoCloseable {
   /** Number of values over the trainable parameters. */
   public long trainableCount() {
     long n = 0;
-    for (String k : trainableKeys()) n += params.get(k).size();
+    for (String k : trainableKeys()) n += new ai.djl.ndarray.types.Shape(shapes.get(k)).size();
     return n;
   }
 
@@ -200,8 +246,8 @@ public final class ParameterStore implements AutoCloseable {
   public List<TensorInfo> tensors() {
     List<TensorInfo> out = new ArrayList<>();
     for (String key : order) {
-      NDArray p = params.get(key);
-      out.add(p != null ? new TensorInfo(key, DType.F32, p.getShape().getShape()) : extraInfo.get(key));
+      long[] s = shapes.get(key);
+      out.add(s != null ? new TensorInfo(key, DType.F32, s.clone()) : extraInfo.get(key));
     }
     return out;
   }
@@ -209,12 +255,11 @@ public final class ParameterStore implements AutoCloseable {
   /** Streams the current values in the layout of {@link #tensors()} (for the checkpoint writers). */
   public TensorData data() {
     return (info, out) -> {
-      NDArray p = params.get(info.key());
-      if (p == null) {
+      if (!shapes.containsKey(info.key())) {
         out.write(extraBytes.get(info.key()));
         return;
       }
-      float[] v = HostArrays.read(p);
+      float[] v = read(info.key());
       ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
       b.asFloatBuffer().put(v);
       out.write(b.array());
@@ -223,6 +268,10 @@ public final class ParameterStore implements AutoCloseable {
 
   /** Overwrites parameter {@code key} with {@code values} (same element count), e.g. when resuming. */
   public void set(String key, float[] values) {
+    if (packed != null && packed.contains(key)) {
+      packed.set(key, values);
+      return;
+    }
     NDArray p = get(key);
     if (p.size() != values.length) {
       throw new IllegalArgumentException("weight " + key + ": expected " + p.size() + " values, found " + values.length);
@@ -232,6 +281,7 @@ public final class ParameterStore implements AutoCloseable {
 
   /** Parameter {@code key}'s current values, copied to the host. */
   public float[] read(String key) {
+    if (packed != null && packed.contains(key)) return packed.read(key);
     return HostArrays.read(get(key));
   }
 

@@ -12,6 +12,7 @@ import io.anytext2.exporter.pkg.CheckpointValidator;
 import io.anytext2.trainer.data.TrainingSample;
 import io.anytext2.trainer.djl.DeviceChoice;
 import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.log.CheckpointManager;
 import io.anytext2.trainer.log.LoadedCheckpoint;
@@ -144,6 +145,7 @@ public final class Trainer {
     long startStep = s.globalStep;
     long startNanos = System.nanoTime();
     DjlOps op = new DjlOps(s.store, null);
+    op.keepConstantsIn(s.root.newSubManager()); // scalars and constant tensors: made once per run
     Set<String> withGradient = new LinkedHashSet<>();
     Window window = new Window();
     try (MetricsCsv metrics = fresh ? MetricsCsv.open(run.metrics(), extraColumns) : MetricsCsv.resume(run.metrics(), extraColumns, s.globalStep);
@@ -160,18 +162,20 @@ public final class Trainer {
           s.batchInEpoch = 0;
         }
         skippedSamples += batch.skipped().size();
+        long prepareStart = System.nanoTime();
         List<PreparedSample> prepared = new ArrayList<>();
-        for (TrainingSample sample : batch.samples()) {
-          try {
-            prepared.add(s.model.prepare(sample));
-          } catch (RuntimeException e) {
+        for (Prepared p : prepare(s.model, batch.samples())) {
+          if (p.error() == null) {
+            prepared.add(p.sample());
+          } else {
             skippedSamples++;
-            LOG.warn("skipping a malformed sample (epoch {}, micro-batch {}): {}", s.epoch, s.batchInEpoch, e.getMessage());
+            LOG.warn("skipping a malformed sample (epoch {}, micro-batch {}): {}", s.epoch, s.batchInEpoch, p.error().getMessage());
           }
         }
         boolean ok = false;
         if (!prepared.isEmpty()) {
           TrainingBatch tbatch = new TrainingBatch(prepared);
+          if (OpCounter.enabled()) LOG.info("micro-batch {}: host preparation {} ms", s.microBatch, (System.nanoTime() - prepareStart) / 1_000_000);
           ok = microStep(s, op, tbatch, window, withGradient);
           if (ok && cfg.loss().stage() == TrainingStage.ANYTEXT2 && cfg.log().imageEvery() > 0 && s.batchInEpoch % cfg.log().imageEvery() == 0) {
             images.log(op, s.root, tbatch, s.model.drawNoise(t.seed(), s.microBatch, tbatch), s.globalStep, s.epoch, s.batchInEpoch);
@@ -192,7 +196,15 @@ public final class Trainer {
         boolean epochEnd = batch.endPosition() >= data.size();
         if (window.count < t.accumulate() && !epochEnd) continue;
 
-        if (!withGradient.isEmpty()) s.optimizer.step(withGradient);
+        if (!withGradient.isEmpty()) {
+          OpCounter.take();
+          long start = System.nanoTime();
+          s.optimizer.step(withGradient);
+          if (OpCounter.enabled()) {
+            LOG.info("optimizer step ({} parameters, {} ms): {}", withGradient.size(), (System.nanoTime() - start) / 1_000_000,
+                OpCounter.take().describe());
+          }
+        }
         withGradient.clear();
         s.globalStep++;
         Map<String, Double> values = window.means();
@@ -235,6 +247,24 @@ public final class Trainer {
         DeviceChoice.label(s.root.getDevice()));
   }
 
+  /** A sample prepared for the model, or why it could not be. */
+  private record Prepared(PreparedSample sample, RuntimeException error) {}
+
+  /**
+   * The host preparation of a micro-batch's samples (recognizer inputs, crop plans, tokens: a few
+   * milliseconds per sample, on the training thread's critical path), in parallel on the common
+   * pool: samples are independent, and the results keep the batch's order, so training is unchanged.
+   */
+  private static List<Prepared> prepare(AnyText2TrainingModel model, List<TrainingSample> samples) {
+    return samples.parallelStream().map(sample -> {
+      try {
+        return new Prepared(model.prepare(sample), null);
+      } catch (RuntimeException e) {
+        return new Prepared(null, e);
+      }
+    }).toList();
+  }
+
   /** Forward and backward of one micro-batch; false when it had to be skipped. */
   private boolean microStep(Session s, DjlOps op, TrainingBatch batch, Window window, Set<String> withGradient) {
     try (NDManager scope = s.root.newSubManager()) {
@@ -242,18 +272,27 @@ public final class Trainer {
       op.clearUsed();
       // PyTorch's generator (dropout of the font recognizer) restarts from a per-micro-batch seed, so a resumed run draws the same masks
       JniUtils.setSeed(cfg.train().seed() * 0x9E3779B97F4A7C15L + s.microBatch);
+      OpCounter.take();
+      long start = System.nanoTime();
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         AnyText2TrainingModel.Losses l = s.model.forward(op, batch, s.model.drawNoise(cfg.train().seed(), s.microBatch, batch));
         // the micro-batch's one wait for the device: all logged losses in one copy, needed before backward to skip a non-finite one
-        float total = l.totalValue();
+        float total = OpCounter.part("losses read", l::totalValue);
         if (!Float.isFinite(total)) {
           LOG.warn("skipping micro-batch {}: non-finite loss {}", s.microBatch, total);
           return false;
         }
-        NDArray scaled = op.scale(l.total(), 1f / cfg.train().accumulate()); // Lightning divides by accumulate_grad_batches
-        gc.backward(scaled);
+        OpCounter.part("backward", () -> {
+          NDArray scaled = op.scale(l.total(), 1f / cfg.train().accumulate()); // Lightning divides by accumulate_grad_batches
+          OpCounter.ops(1); // one call; libtorch's autograd engine launches the backward kernels
+          gc.backward(scaled);
+        });
         withGradient.addAll(op.used());
         window.add(l);
+        if (OpCounter.enabled()) {
+          LOG.info("micro-batch {} ({} samples, {} lines, {} ms): ops per micro-batch: {}", s.microBatch, batch.batchSize(),
+              batch.lineCount(), (System.nanoTime() - start) / 1_000_000, OpCounter.take().describe());
+        }
         return true;
       }
     } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
@@ -339,7 +378,7 @@ public final class Trainer {
           cfg.model().trainable());
       OcrDictionary dict = cfg.model().ocrDictionary() == null ? null : OcrDictionary.read(cfg.model().ocrDictionary());
       AnyText2TrainingModel model = new AnyText2TrainingModel(spec.config(), store, spec.tokenizer(), cfg.loss(), dict);
-      return new Session(root, store, model, new AdamW(store, cfg.train().optimizer()));
+      return new Session(root, store, model, new AdamW(store, cfg.train().optimizer(), true));
     }
 
     TrainingState state(String configHash) {

@@ -5,8 +5,10 @@ import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.models.ocr.OcrRecognizer;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The per-line OCR losses of TRAINING.md §3.5.2 steps 4–6: the decoded image and the ground truth
@@ -28,34 +30,23 @@ public final class OcrLosses {
   /**
    * @param decoded [B,3,H,W] decoded x̂0 in 0..255 (with gradient)
    * @param groundTruth [B,3,H,W] the training image in 0..255
-   * @param crops per line, its crop plan
-   * @param lineSample per line, its sample index
+   * @param crops the lines' crops (rows in line order)
    * @param targets per line, CTC class ids, or null to skip the CTC term
-   * @param langWeight per line, w_lang
+   * @param weights [N] per line, w_lang
    */
-  public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth,
-      List<RecognizerCrop> crops, int[] lineSample, List<int[]> targets, float[] langWeight) {
-    int n = crops.size();
-    List<NDArray> inputs = new ArrayList<>();
-    for (NDArray image : List.of(decoded, groundTruth)) {
-      for (int l = 0; l < n; l++) {
-        int i = lineSample[l];
-        RecognizerCrop plan = crops.get(l);
-        inputs.add(op.scoped(() -> {
-          NDArray one = plan.apply(op.own(image.get(i)), op.scope()); // [3, 48, 320]
-          return op.reshape(one, 1, 3, 48, 320);
-        }));
-      }
-    }
-    NDArray neck = recognizer.neck(op, op.concat(0, inputs)); // [2N, 40, dims]: decoded crops first
+  public static PerLine compute(DjlOps op, OcrRecognizer recognizer, NDArray decoded, NDArray groundTruth, LineCrops crops,
+      List<int[]> targets, NDArray weights) {
+    int n = crops.lines();
+    NDArray inputs = OpCounter.part("ocr: crops", () -> op.concat(0, List.of(crops.apply(op, decoded), crops.apply(op, groundTruth))));
+    // [2N, 40, dims]: decoded crops first
+    NDArray neck = OpCounter.part("ocr: recognizer", () -> recognizer.neck(op, inputs));
     NDArray neckD = op.slice(neck, 0, 0, n);
     NDArray neckO = op.own(op.slice(neck, 0, n, 2L * n).stopGradient());
     NDArray diff = op.sub(neckD, neckO);
-    NDArray weights = op.create(langWeight, n);
     NDArray ocr = op.mul(op.reshape(op.meanKeepDims(op.mul(diff, diff), 1, 2), n), weights);
     if (targets == null) return new PerLine(ocr, null);
 
-    NDArray nll = ctc(op, recognizer, neckD, targets).nll();
+    NDArray nll = OpCounter.part("ctc", () -> ctc(op, recognizer, neckD, targets)).nll();
     NDArray ctc = op.mul(op.scale(nll, 1f / OcrConfig.STEPS), weights); // the original's "/ input_lengths · weight"
     return new PerLine(ocr, ctc);
   }
@@ -77,15 +68,18 @@ public final class OcrLosses {
     float[] host = HostArrays.read(lp); // the CTC runs on the host: one copy per micro-batch
     float[] values = new float[n];
     float[] grad = new float[host.length];
-    int exact = 0;
-    for (int l = 0; l < n; l++) {
+    boolean[] matched = new boolean[n];
+    // lines are independent and write disjoint parts of the arrays: in parallel, same results
+    IntStream.range(0, n).parallel().forEach(l -> {
       double[][] rows = new double[steps][classes];
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) rows[t][k] = host[(l * steps + t) * classes + k];
       CtcLoss.Result r = CtcLoss.compute(rows, targets.get(l));
       values[l] = (float) r.nll();
       for (int t = 0; t < steps; t++) for (int k = 0; k < classes; k++) grad[(l * steps + t) * classes + k] = (float) r.gradient()[t][k];
-      if (java.util.Arrays.equals(greedy(rows), targets.get(l))) exact++;
-    }
+      matched[l] = java.util.Arrays.equals(greedy(rows), targets.get(l));
+    });
+    int exact = 0;
+    for (boolean m : matched) if (m) exact++;
     NDArray surrogate = op.mul(op.create(grad, s), op.own(lp.sub(op.own(lp.stopGradient()))));
     NDArray nll = op.add(op.create(values, n), op.reshape(op.sumKeepDims(surrogate, 1, 2), n)); // value CTC, gradient G
     return new Ctc(nll, exact);

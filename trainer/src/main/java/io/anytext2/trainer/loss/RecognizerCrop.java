@@ -6,9 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.anytext2.sdk.prep.CropRectifier;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.sdk.prep.Mask;
 import io.anytext2.sdk.prep.RecognizerInput;
-import java.util.List;
 
 /**
  * The rotated-rectangle crop of a line (TRAINING.md §3.5.3, MODEL.md §3.4.3) followed by the
@@ -93,23 +93,95 @@ public final class RecognizerCrop {
 
   /** [out, in] weights of torch's align-corners bilinear resize from {@code in} to {@code out} samples. */
   static float[] resize(int in, int out) {
+    int[] index = new int[2 * out];
+    float[] weight = new float[2 * out];
+    resizeTaps(in, out, index, weight);
     float[] m = new float[out * in];
+    for (int o = 0; o < out; o++) {
+      m[o * in + index[2 * o]] += weight[2 * o];
+      m[o * in + index[2 * o + 1]] += weight[2 * o + 1];
+    }
+    return m;
+  }
+
+  /**
+   * The same resize as two taps per output sample: (index, weight) pairs at {@code 2·o} and
+   * {@code 2·o + 1} (the second tap repeats the first index at the last input sample).
+   */
+  static void resizeTaps(int in, int out, int[] index, float[] weight) {
     float scale = out > 1 ? (float) (in - 1) / (out - 1) : 0f;
     for (int o = 0; o < out; o++) {
       float src = scale * o;
       int i0 = (int) src;
       float l1 = Math.min(Math.max(src - i0, 0f), 1f);
-      int i1 = i0 + (i0 < in - 1 ? 1 : 0);
-      m[o * in + i0] += 1f - l1;
-      m[o * in + i1] += l1;
+      index[2 * o] = i0;
+      weight[2 * o] = 1f - l1;
+      index[2 * o + 1] = i0 + (i0 < in - 1 ? 1 : 0);
+      weight[2 * o + 1] = l1;
     }
-    return m;
   }
 
   private static float[] transpose(float[] m, int rows, int cols) {
     float[] t = new float[rows * cols];
     for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
     return t;
+  }
+
+  int imageHeight() {
+    return imageHeight;
+  }
+
+  int imageWidth() {
+    return imageWidth;
+  }
+
+  int cropHeight() {
+    return cropH;
+  }
+
+  int cropWidth() {
+    return cropW;
+  }
+
+  /**
+   * Writes the taps into a crop grid {@code gridWidth} (≥ the crop width) wide starting at
+   * {@code at} (4 per cell, row-major), the indices shifted by {@code indexOffset}; cells beyond
+   * the crop are left as they are (pixel 0, weight 0 in a fresh array).
+   */
+  void copyTaps(long[] index, float[] weight, int at, int gridWidth, long indexOffset) {
+    for (int r = 0; r < cropH; r++) {
+      for (int k = 0; k < cropW; k++) {
+        int from = 4 * (r * cropW + k);
+        int to = at + 4 * (r * gridWidth + k);
+        for (int t = 0; t < 4; t++) {
+          index[to + t] = tapIndex[from + t] + indexOffset;
+          weight[to + t] = tapWeight[from + t];
+        }
+      }
+    }
+  }
+
+  /** Writes the row-resize matrix into {@code rows} at {@code at} as [48, {@code gridHeight}] (≥ the crop height; the rest stays 0). */
+  void copyRowResize(float[] rows, int at, int gridHeight) {
+    for (int o = 0; o < H; o++) System.arraycopy(resizeRows, o * cropH, rows, at + o * gridHeight, cropH);
+  }
+
+  /**
+   * Writes the column resize as two taps per output column: for tap t at {@code at + o} of
+   * {@code column[t]} the crop column it reads, of {@code weight[t]} its weight (column −1, weight
+   * 0 beyond the resized width). Summed per (column, output column), they give the entries of the
+   * transposed resize matrix of {@link #apply} bit for bit.
+   */
+  void copyColumnTaps(float[][] column, float[][] weight, int at) {
+    int[] idx = new int[2 * rw];
+    float[] w = new float[2 * rw];
+    resizeTaps(cropW, rw, idx, w);
+    for (int t = 0; t < 2; t++) {
+      for (int o = 0; o < W; o++) {
+        column[t][at + o] = o < rw ? idx[2 * o + t] : -1;
+        weight[t][at + o] = o < rw ? w[2 * o + t] : 0f;
+      }
+    }
   }
 
   /** Width of the resized crop before padding (≤ 320). */
@@ -128,6 +200,7 @@ public final class RecognizerCrop {
           + java.util.Arrays.toString(s));
     }
     long c = s[0];
+    OpCounter.ops(rw < W ? 13 : 11); // the DJL calls below (the uploads and scalars count themselves)
     try (NDManager tmp = scope.newSubManager(image.getDevice())) { // the plan's taps and matrices go to the image's device
       NDArray flat = image.reshape(c, (long) imageHeight * imageWidth);
       flat.attach(tmp);
@@ -145,17 +218,6 @@ public final class RecognizerCrop {
       NDArray normalized = resized.div(HostArrays.scalar(tmp, 255f)).sub(HostArrays.scalar(tmp, 0.5f)).div(HostArrays.scalar(tmp, 0.5f));
       normalized.attach(tmp);
       NDArray out = rw < W ? normalized.concat(tmp.zeros(new Shape(c, H, W - rw)), 2) : normalized;
-      out.attach(scope);
-      return out;
-    }
-  }
-
-  /** Stacks the recognizer inputs of several (image, plan) pairs → [n, 3, 48, 320]. */
-  public static NDArray batch(List<NDArray> images, List<RecognizerCrop> plans, NDManager scope) {
-    try (NDManager tmp = scope.newSubManager()) {
-      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-      for (int i = 0; i < plans.size(); i++) parts.add(plans.get(i).apply(images.get(i), tmp));
-      NDArray out = ai.djl.ndarray.NDArrays.stack(parts, 0);
       out.attach(scope);
       return out;
     }

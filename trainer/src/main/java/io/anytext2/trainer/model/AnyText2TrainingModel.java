@@ -15,10 +15,10 @@ import io.anytext2.sdk.tokenize.ClipTokenizer;
 import io.anytext2.trainer.data.TrainingSample;
 import io.anytext2.trainer.djl.DjlOps;
 import io.anytext2.trainer.djl.HostArrays;
+import io.anytext2.trainer.djl.OpCounter;
 import io.anytext2.trainer.djl.ParameterStore;
 import io.anytext2.trainer.loss.OcrDictionary;
 import io.anytext2.trainer.loss.OcrLosses;
-import io.anytext2.trainer.loss.RecognizerCrop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +192,7 @@ public final class AnyText2TrainingModel {
    * collector and run backward on {@link Losses#total()}.
    */
   public Losses forward(DjlOps op, TrainingBatch b, StepNoise noise) {
-    if (losses.stage() == TrainingStage.VAE) return PretrainingLosses.vae(op, vae, b, noise, losses.klWeight());
+    if (losses.stage() == TrainingStage.VAE) return OpCounter.part("vae", () -> PretrainingLosses.vae(op, vae, b, noise, losses.klWeight()));
     if (losses.stage() == TrainingStage.RECOGNIZER) return PretrainingLosses.recognizer(op, textPredictor, b);
     op.trainMode(FONT_PREDICTOR, true); // the trainable font recognizer runs in train mode: batch statistics, dropout 0.1 (P-5)
     try {
@@ -204,40 +204,33 @@ public final class AnyText2TrainingModel {
 
   private Losses trainingForward(DjlOps op, TrainingBatch b, StepNoise noise) {
     int batch = b.batch;
-    int s = b.size;
-    long[] image = {batch, 3, s, s};
-    NDArray x0 = latentSample(op, op.create(b.images(), image), noise.imagePosterior());
-    NDArray maskedX = latentSample(op, op.create(b.maskedImages(), image), noise.maskedPosterior());
-    NDArray lines = lineEmbeddings(op, b);
-    NDArray ctxText = encode(op, op.createLongs(b.textIds(), batch, 77), b.textLineAt(), lines, batch);
-    NDArray ctxImage = op.scoped(() -> {
+    ForwardInputs in = OpCounter.part("uploads", () -> ForwardInputs.upload(op, this, b, noise));
+    NDArray x0 = OpCounter.part("latents", () -> latentSample(op, in.images, in.imageNoise));
+    NDArray maskedX = OpCounter.part("latents", () -> latentSample(op, in.maskedImages, in.maskedNoise));
+    NDArray lines = OpCounter.part("embedding manager", () -> lineEmbeddings(op, in.lines, b.styleGroups));
+    NDArray ctxText = OpCounter.part("text encoder", () -> encode(op, in.textIds, in.textPlaceholders, in.zeroRow, lines, batch));
+    NDArray ctxImage = OpCounter.part("text encoder", () -> op.scoped(() -> {
       int rows = batch * b.chunkCount();
-      NDArray h = encode(op, op.createLongs(b.imageIds(tokenizer.bosId(), tokenizer.eosId()), rows, 77), b.imageLineAt(), lines, rows);
+      NDArray h = encode(op, in.imageIds, in.imagePlaceholders, in.zeroRow, lines, rows);
       return op.reshape(h, batch, (long) b.chunkCount() * 77, cfg.clip().hiddenSize());
-    });
+    }));
 
     long[] ls = noise.latentShape();
-    NDArray eps = op.create(noise.eps(), ls);
-    NDArray xt = op.add(op.mul(x0, perSample(op, "sqrt_alphas_cumprod", noise.timesteps())),
-        op.mul(eps, perSample(op, "sqrt_one_minus_alphas_cumprod", noise.timesteps())));
-    long[] plane = {batch, 1, s, s};
-    List<NDArray> controls = op.scopedList(() -> controlNet.forward(op, op.create(b.glyphMasks(), plane),
-        op.create(b.positionSums(), plane), maskedX, ctxText));
-    float[] ts = new float[batch];
-    for (int i = 0; i < batch; i++) ts[i] = noise.timesteps()[i];
-    NDArray epsHat = op.scoped(() -> unet.forward(op, xt, op.create(ts, batch), ctxImage, controls, op.scalar(1f)));
+    NDArray xt = op.add(op.mul(x0, in.sqrtAlphasCumprod), op.mul(in.eps, in.sqrtOneMinusAlphasCumprod));
+    List<NDArray> controls = OpCounter.part("controlnet", () -> op.scopedList(() -> controlNet.forward(op, in.glyphMasks,
+        in.positionSums, maskedX, ctxText)));
+    NDArray epsHat = OpCounter.part("unet", () -> op.scoped(() -> unet.forward(op, xt, in.timesteps, ctxImage, controls, op.scalar(1f))));
 
     // §3.5.1: Σ_{c,u,v} (1 − m)(ε̂ − ε)² over the FULL element count (P-7)
-    NDArray diff = op.sub(epsHat, eps);
-    NDArray keep = op.create(b.keepMasks(), batch, 1, ls[2], ls[3]);
-    NDArray perSample = op.reshape(op.sumKeepDims(op.mul(keep, op.mul(diff, diff)), 1, 2, 3), batch);
+    NDArray diff = op.sub(epsHat, in.eps);
+    NDArray perSample = op.reshape(op.sumKeepDims(op.mul(in.keep, op.mul(diff, diff)), 1, 2, 3), batch);
     NDArray simple = op.scale(perSample, 1f / (ls[1] * ls[2] * ls[3]));
     NDArray total = simple;
     NDArray ocrMean = null;
     NDArray ctcMean = null;
-    if (losses.ocrTerms()) {
-      NDArray[] ocr = ocrTerms(op, b, noise, xt, epsHat);
-      NDArray stepWeight = op.create(stepWeights(noise.timesteps()), batch);
+    if (in.ocr != null) {
+      NDArray[] ocr = ocrTerms(op, in, xt, epsHat);
+      NDArray stepWeight = in.ocr.stepWeight();
       if (losses.alpha() > 0) total = op.add(total, op.mul(op.scale(ocr[0], losses.alpha()), stepWeight));
       if (losses.beta() > 0) total = op.add(total, op.mul(op.scale(ocr[1], losses.beta()), stepWeight));
       ocrMean = op.own(ocr[0].mean());
@@ -249,12 +242,19 @@ public final class AnyText2TrainingModel {
 
   private boolean latentScaleChecked;
 
-  /** scale_factor · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */
+  /** {@link #latentSample(DjlOps, NDArray, NDArray)} with the noise ε' [B, C, h, w] from the host. */
   NDArray latentSample(DjlOps op, NDArray image, float[] noise) {
+    long[] s = op.shape(image);
+    int lat = (int) s[2] / cfg.vae().downFactor();
+    return latentSample(op, image, op.create(noise, s[0], cfg.vae().embedDim(), lat, lat));
+  }
+
+  /** scale_factor · (mean + exp(logvar / 2) · ε'), the posterior sampled (P-8), no gradient needed. */
+  NDArray latentSample(DjlOps op, NDArray image, NDArray noise) {
     return op.scoped(() -> {
       AutoencoderKL.Posterior<NDArray> p = vae.encode(op, image);
       NDArray std = op.exp(op.scale(p.logvar(), 0.5f));
-      NDArray z = op.add(p.mean(), op.mul(std, op.create(noise, op.shape(p.mean()))));
+      NDArray z = op.add(p.mean(), op.mul(std, noise));
       NDArray scaled = op.own(op.scale(z, cfg.scaleFactor()).stopGradient());
       if (!latentScaleChecked) {
         latentScaleChecked = true;
@@ -289,20 +289,20 @@ public final class AnyText2TrainingModel {
 
   /** [N, D] line embeddings, rows in (sample, line) order (MODEL.md §3.5, TRAINING.md §3.3 (a)). */
   NDArray lineEmbeddings(DjlOps op, TrainingBatch b) {
+    return lineEmbeddings(op, ForwardInputs.Lines.upload(op, b), b.styleGroups);
+  }
+
+  /** {@link #lineEmbeddings(DjlOps, TrainingBatch)} from uploaded inputs; {@code styleGroups} as {@link TrainingBatch#styleGroups}. */
+  NDArray lineEmbeddings(DjlOps op, ForwardInputs.Lines in, int[] styleGroups) {
     return op.scoped(() -> {
-      int n = b.lines;
-      NDArray recog = op.create(b.recogInputs(), n, 3, 48, 320);
-      NDArray style = op.create(b.styleInputs(), n, 3, 48, 320);
-      NDArray positions = op.create(b.positions(), n, 1, b.size, b.size);
-      NDArray colors = op.create(b.colors(), n, 3);
-      op.batchNormGroups(b.styleGroups);
+      op.batchNormGroups(styleGroups);
       EmbeddingManager.Terms<NDArray> t;
       try {
-        t = embeddingManager.terms(op, recog, style, positions, colors);
+        t = embeddingManager.terms(op, in.recog(), in.style(), in.positions(), in.colors());
       } finally {
         op.batchNormGroups(null);
       }
-      NDArray styleByLine = op.own(t.style().get(new NDIndex("{}", op.createLongs(b.styleRowOfLine(), n))));
+      NDArray styleByLine = op.own(t.style().get(new NDIndex("{}", in.styleRowOfLine())));
       return new EmbeddingManager.Terms<>(t.glyph(), t.position(), styleByLine, t.color()).sum(op);
     });
   }
@@ -312,30 +312,34 @@ public final class AnyText2TrainingModel {
    * embedding (before the position embedding is added, MODEL.md §3.3) → [R, 77, D].
    */
   NDArray encode(DjlOps op, NDArray ids, int[] lineAt, NDArray lines, int rows) {
+    int d = cfg.clip().hiddenSize();
+    ForwardInputs.Placeholders at = ForwardInputs.Placeholders.upload(op, lineAt, (int) lines.getShape().get(0), rows);
+    return encode(op, ids, at, op.create(new float[d], 1, d), lines, rows);
+  }
+
+  /** {@link #encode(DjlOps, NDArray, int[], NDArray, int)} with uploaded placeholders and zero row [1, D]. */
+  NDArray encode(DjlOps op, NDArray ids, ForwardInputs.Placeholders at, NDArray zeroRow, NDArray lines, int rows) {
     return op.scoped(() -> {
-      int d = cfg.clip().hiddenSize();
-      int n = (int) lines.getShape().get(0);
-      long[] index = new long[lineAt.length];
-      float[] mask = new float[lineAt.length];
-      for (int p = 0; p < lineAt.length; p++) {
-        index[p] = lineAt[p] >= 0 ? lineAt[p] : n; // row n: zeros
-        mask[p] = lineAt[p] >= 0 ? 1f : 0f;
-      }
-      NDArray padded = op.concat(0, List.of(lines, op.create(new float[d], 1, d)));
-      NDArray injected = op.own(padded.get(new NDIndex("{}", op.createLongs(index, index.length))));
-      return clip.forward(op, ids, op.reshape(injected, rows, 77, d), op.create(mask, rows, 77, 1));
+      NDArray padded = op.concat(0, List.of(lines, zeroRow));
+      NDArray injected = op.own(padded.get(new NDIndex("{}", at.index())));
+      return clip.forward(op, ids, op.reshape(injected, rows, 77, cfg.clip().hiddenSize()), at.mask());
     });
   }
 
-  /** A schedule buffer at each sample's timestep, as [B, 1, 1, 1]. */
-  private NDArray perSample(DjlOps op, String buffer, int[] t) {
+  LossSettings losses() {
+    return losses;
+  }
+
+  /** A schedule buffer at each sample's timestep. */
+  float[] atTimesteps(String buffer, int[] t) {
     float[] table = schedule.get(buffer);
     float[] v = new float[t.length];
     for (int i = 0; i < t.length; i++) v[i] = table[t[i]];
-    return op.create(v, t.length, 1, 1, 1);
+    return v;
   }
 
-  private float[] stepWeights(int[] t) {
+  /** The OCR terms' weight per sample: ᾱ_t with {@code with_step_weight}, else 1. */
+  float[] stepWeights(int[] t) {
     float[] ac = schedule.get("alphas_cumprod");
     float[] w = new float[t.length];
     for (int i = 0; i < t.length; i++) w[i] = losses.stepWeight() ? ac[t[i]] : 1f;
@@ -343,34 +347,21 @@ public final class AnyText2TrainingModel {
   }
 
   /** Per-sample means of the per-line OCR and CTC terms ([B] each; ctc null when β = 0). */
-  private NDArray[] ocrTerms(DjlOps op, TrainingBatch b, StepNoise noise, NDArray xt, NDArray epsHat) {
-    int batch = b.batch;
+  private NDArray[] ocrTerms(DjlOps op, ForwardInputs in, NDArray xt, NDArray epsHat) {
+    ForwardInputs.Ocr o = in.ocr;
     // §3.5.2 step 2: x̂0 = √(1/ᾱ) x_t − √(1/ᾱ − 1) ε̂ (predict_start_from_noise)
-    NDArray x0hat = op.sub(op.mul(xt, perSample(op, "sqrt_recip_alphas_cumprod", noise.timesteps())),
-        op.mul(epsHat, perSample(op, "sqrt_recipm1_alphas_cumprod", noise.timesteps())));
-    NDArray decoded = op.scoped(() -> {
+    NDArray x0hat = op.sub(op.mul(xt, o.sqrtRecipAlphasCumprod()), op.mul(epsHat, o.sqrtRecipm1AlphasCumprod()));
+    NDArray decoded = OpCounter.part("ocr: vae decode", () -> op.scoped(() -> {
       NDArray img = op.clip(vae.decode(op, op.scale(x0hat, 1f / cfg.scaleFactor())), -1f, 1f);
       return op.scale(op.add(img, op.scalar(1f)), 127.5f); // (D + 1) / 2 · 255
-    });
-    NDArray gt = op.scale(op.add(op.create(b.images(), batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
-    List<RecognizerCrop> crops = new ArrayList<>();
-    List<int[]> targets = losses.beta() > 0 ? new ArrayList<>() : null;
-    float[] langWeight = new float[b.lines];
-    for (int l = 0; l < b.lines; l++) {
-      PreparedSample.Line line = b.line(l);
-      crops.add(line.crop());
-      if (targets != null) targets.add(line.target());
-      langWeight[l] = "Latin".equals(line.language()) ? losses.latinWeight() : 1f;
-    }
-    OcrLosses.PerLine perLine = OcrLosses.compute(op, textPredictor, decoded, gt, crops, b.lineSample, targets, langWeight);
-    // per sample: mean over its lines (§3.5.2 step 7)
-    float[] average = new float[batch * b.lines];
-    int[] counts = new int[batch];
-    for (int l = 0; l < b.lines; l++) counts[b.lineSample[l]]++;
-    for (int l = 0; l < b.lines; l++) average[b.lineSample[l] * b.lines + l] = 1f / counts[b.lineSample[l]];
-    NDArray avg = op.create(average, batch, b.lines);
-    NDArray ocr = op.reshape(op.matmul(avg, op.reshape(perLine.ocr(), b.lines, 1)), batch);
-    NDArray ctc = perLine.ctc() == null ? null : op.reshape(op.matmul(avg, op.reshape(perLine.ctc(), b.lines, 1)), batch);
+    }));
+    NDArray gt = op.scale(op.add(in.images, op.scalar(1f)), 127.5f);
+    OcrLosses.PerLine perLine = OpCounter.part("ocr", () -> OcrLosses.compute(op, textPredictor, decoded, gt, o.crops(), o.targets(),
+        o.langWeight()));
+    long lines = o.crops().lines();
+    long batch = op.shape(in.images)[0];
+    NDArray ocr = op.reshape(op.matmul(o.lineAverage(), op.reshape(perLine.ocr(), lines, 1)), batch);
+    NDArray ctc = perLine.ctc() == null ? null : op.reshape(op.matmul(o.lineAverage(), op.reshape(perLine.ctc(), lines, 1)), batch);
     return new NDArray[] {ocr, ctc};
   }
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import io.anytext2.nn.models.ocr.OcrRecognizer;
 import io.anytext2.nn.models.vae.AutoencoderKL;
 import io.anytext2.trainer.djl.DjlOps;
+import io.anytext2.trainer.djl.OpCounter;
+import io.anytext2.trainer.loss.LineCrops;
 import io.anytext2.trainer.loss.OcrLosses;
 import io.anytext2.trainer.loss.RecognizerCrop;
 import java.util.ArrayList;
@@ -43,10 +45,12 @@ public final class PretrainingLosses {
   static AnyText2TrainingModel.Losses vae(DjlOps op, AutoencoderKL vae, TrainingBatch b, StepNoise noise, float klWeight) {
     int batch = b.batch;
     NDArray x = op.create(b.images(), batch, 3, b.size, b.size);
+    int lat = b.size / vae.config().downFactor();
+    NDArray eps = op.create(noise.imagePosterior(), batch, vae.config().embedDim(), lat, lat); // before any work: see ForwardInputs
     AutoencoderKL.Posterior<NDArray> p = vae.encode(op, x);
-    NDArray z = op.add(p.mean(), op.mul(op.exp(op.scale(p.logvar(), 0.5f)), op.create(noise.imagePosterior(), op.shape(p.mean()))));
+    NDArray z = op.add(p.mean(), op.mul(op.exp(op.scale(p.logvar(), 0.5f)), eps));
     NDArray diff = op.sub(vae.decode(op, z), x);
-    NDArray rec = op.add(diff.abs().mean(), op.mul(diff, diff).mean());
+    NDArray rec = op.add(op.own(op.own(diff.abs()).mean()), op.own(op.mul(diff, diff).mean()));
     NDArray klTerms = op.add(op.mul(p.mean(), p.mean()), op.sub(op.exp(p.logvar()), op.add(p.logvar(), op.scalar(1f))));
     NDArray kl = op.scale(op.sumKeepDims(klTerms, 0, 1, 2, 3), 0.5f / batch);
     NDArray total = op.own(op.add(rec, op.scale(op.reshape(kl), klWeight)).mean());
@@ -61,24 +65,27 @@ public final class PretrainingLosses {
    */
   static AnyText2TrainingModel.Losses recognizer(DjlOps op, OcrRecognizer recognizer, TrainingBatch b) {
     int n = b.lines;
-    NDArray gt = op.scale(op.add(op.create(b.images(), b.batch, 3, b.size, b.size), op.scalar(1f)), 127.5f);
-    List<NDArray> inputs = new ArrayList<>();
+    List<RecognizerCrop> plans = new ArrayList<>();
     List<int[]> targets = new ArrayList<>();
     for (int l = 0; l < n; l++) {
       PreparedSample.Line line = b.line(l);
-      RecognizerCrop plan = line.crop();
-      int sample = b.lineSample[l];
-      inputs.add(op.scoped(() -> op.reshape(plan.apply(op.own(gt.get(sample)), op.scope()), 1, 3, 48, 320)));
+      plans.add(line.crop());
       targets.add(line.target());
     }
-    inputs.add(op.create(b.recogInputs(), n, 3, 48, 320));
     targets.addAll(List.copyOf(targets));
+    // every upload first: on a GPU an upload waits for the work queued before it
+    NDArray image = op.create(b.images(), b.batch, 3, b.size, b.size);
+    NDArray glyphLines = op.create(b.recogInputs(), n, 3, 48, 320);
+    LineCrops crops = LineCrops.upload(op, plans, b.lineSample, b.batch);
+    NDArray gt = op.scale(op.add(image, op.scalar(1f)), 127.5f);
+    NDArray cropped = OpCounter.part("crops", () -> crops.apply(op, gt));
     op.trainMode(RECOGNIZER_PREFIX, true);
     try {
-      NDArray neck = recognizer.neck(op, op.concat(0, inputs));
-      OcrLosses.Ctc ctc = OcrLosses.ctc(op, recognizer, neck, targets);
+      NDArray neck = OpCounter.part("recognizer", () -> recognizer.neck(op, op.concat(0, List.of(cropped, glyphLines))));
+      OcrLosses.Ctc ctc = OpCounter.part("ctc", () -> OcrLosses.ctc(op, recognizer, neck, targets));
       NDArray total = op.own(ctc.nll().mean());
-      return AnyText2TrainingModel.Losses.of(op, total, null, null, total, op.scalar(ctc.exactMatches() / (float) targets.size()));
+      NDArray accuracy = op.create(new float[] {ctc.exactMatches() / (float) targets.size()}); // a metric, not a constant to keep
+      return AnyText2TrainingModel.Losses.of(op, total, null, null, total, accuracy);
     } finally {
       op.trainMode(RECOGNIZER_PREFIX, false);
     }
