@@ -98,6 +98,8 @@ final class TrainCommand implements Callable<Integer> {
   private Path joinInitial(Path run) throws Exception {
     ConvertCommand.requireFile(init, "initial checkpoint");
     java.util.List<java.util.Map.Entry<String, Checkpoint>> overlays = new java.util.ArrayList<>();
+    Checkpoint baseCkpt = null;
+    Checkpoint overlay;
     try {
       for (String part : initParts) {
         int eq = part.indexOf('=');
@@ -106,16 +108,6 @@ final class TrainCommand implements Callable<Integer> {
         ConvertCommand.requireFile(file, "--init-part checkpoint");
         overlays.add(java.util.Map.entry(part.substring(0, eq), Checkpoints.open(file)));
       }
-    } catch (RuntimeException e) {
-      overlays.forEach(o -> o.getValue().close());
-      throw e;
-    }
-    Files.createDirectories(run);
-    Path file = run.resolve("init_joined.safetensors");
-    Path tmp = run.resolve("init_joined.safetensors.tmp");
-    Checkpoint baseCkpt = null;
-    Checkpoint overlay;
-    try {
       baseCkpt = Checkpoints.open(init);
       overlay = new io.anytext2.exporter.ckpt.OverlayCheckpoint(baseCkpt, overlays);
     } catch (RuntimeException e) {
@@ -123,12 +115,12 @@ final class TrainCommand implements Callable<Integer> {
       overlays.forEach(o -> o.getValue().close());
       throw e;
     }
+    Files.createDirectories(run);
+    Path file = run.resolve("init_joined.safetensors");
     try (Checkpoint joined = overlay) {
       java.util.List<io.anytext2.exporter.ckpt.TensorInfo> infos = joined.keys().stream().map(joined::info).toList();
-      io.anytext2.exporter.ckpt.SafetensorsWriter.write(tmp, infos, info -> joined.readBytes(info.key()), java.util.Map.of("format", "pt"));
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+      // the writer goes through a temp file renamed into place: a failed join leaves no init_joined behind
+      io.anytext2.exporter.ckpt.SafetensorsWriter.write(file, infos, info -> joined.readBytes(info.key()), java.util.Map.of("format", "pt"));
     }
     System.out.println("initial checkpoint " + file + ": " + init + " with " + String.join(", ", initParts));
     return file;

@@ -271,7 +271,7 @@ public final class AnyText2TrainingModel {
    * produced saturated noise whatever its loss said.
    */
   private void checkLatentScale(NDArray scaled) {
-    float[] v = io.anytext2.trainer.djl.HostArrays.read(scaled);
+    float[] v = HostArrays.read(scaled);
     double sum = 0;
     double sq = 0;
     for (float x : v) {
