@@ -16,6 +16,9 @@
 #               plain-nhwc   fp16 package, chunks of 5, prefer_nhwc=1
 #               stepwise     fp16 package, batched + pinned UNet calls (no sampler graph)
 #               loop20 / fused-loop20   all 20 steps in one sampler call
+#               fused-lowmem fp16+fused package, chunks of 5, --low-gpu-memory (weights outside the arenas,
+#                            arena shrinkage after every call)
+#               fused-lowmem-ws  as fused-lowmem, plus cudnn_conv_use_max_workspace=0
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
@@ -41,7 +44,7 @@ echo "[t=$(el)] runtime ready; variants: $VARIANTS; cases $CASES"
 
 # variant NAME -> PKG (RandomPackage kind), SAMPLER (EndToEnd --sampler), CUDA_OPTS (anytext2.cuda.options)
 variant() {
-  CUDA_OPTS=""
+  CUDA_OPTS=""; LOWMEM=()
   case $1 in
     plain)        PKG=fp16;       SAMPLER=loop5 ;;
     fused)        PKG=fp16+fused; SAMPLER=loop5 ;;
@@ -50,7 +53,9 @@ variant() {
     stepwise)     PKG=fp16;       SAMPLER=stepwise ;;
     loop20)       PKG=fp16;       SAMPLER=loop20 ;;
     fused-loop20) PKG=fp16+fused; SAMPLER=loop20 ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20)"; return 1 ;;
+    fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory) ;;
+    fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1/+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
@@ -77,10 +82,10 @@ e2e() { # variant name
   if [ $left -lt 40 ]; then echo "[t=$(el)] skip $name (time)"; return; fi
   [ "$name" = fused ] && [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); }
   [ $secs -gt $left ] && secs=$left
-  echo "[t=$(el)] run $name: package $(pkgdir $PKG), sampler $SAMPLER, cuda options '${CUDA_OPTS}' (limit ${secs}s)"
+  echo "[t=$(el)] run $name: package $(pkgdir $PKG), sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
   timeout $secs $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
     --size 512 --out $W/res/$name --package $(pkgdir $PKG) --runs $RUNS --probe-batches none --sampler $SAMPLER \
-    --cases $CASES "${extra[@]}" > $W/res/$name.log 2>&1
+    --cases $CASES "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
   echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU" $W/res/$name.log | tail -12
   grep -i "exception\|error" $W/res/$name.log | head -5; save
 }

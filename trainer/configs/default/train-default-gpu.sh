@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The default model on a GPU (README "The default model"): the same three stages as train-default.sh
 # with the *-gpu.yaml configs (larger batches, more data workers) on 20 000 synthetic images of 1-2
-# one-word lines at 18-32 % of the image height. The recognizer and the VAE train disjoint weights, so
+# one-word lines at 18-32 % of the image height, on plain backgrounds and near-upright (synth --simple). The recognizer and the VAE train disjoint weights, so
 # they run side by side (the GPU is far from busy with either) and the AnyText2 stage starts from the
 # VAE's checkpoint with the recognizer's text_predictor.* (--init-part). Step counts default to none;
 # TIME_REC / TIME_VAE / TIME_AT2 (seconds) stop a stage early at its last checkpoint (every 100 steps).
@@ -26,7 +26,7 @@ stage() { # name config max-steps time-cap [init args...]
 }
 mkdir -p "$run"
 [ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin \
-    --max-lines 2 --max-words 1 --text-height 0.18,0.32 || exit 1
+    --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple || exit 1
 stage recognizer recognizer-gpu.yaml "${STEPS_REC:-100000}" "${TIME_REC:-}" > "$run/recognizer.log" 2>&1 &
 rec=$!
 stage vae vae-gpu.yaml "${STEPS_VAE:-100000}" "${TIME_VAE:-}" > "$run/vae.log" 2>&1 &

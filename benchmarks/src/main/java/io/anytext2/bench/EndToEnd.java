@@ -30,6 +30,7 @@ import java.util.Map;
  * <pre>{@code
  * java -cp anytext2-benchmarks.jar:lib/* io.anytext2.bench.EndToEnd --package pkg-fp16 --provider cuda \
  *     --runs 3 --out bench-fp16 [--reference pkg-fp32] [--sampler default|stepwise|loopN|unbatched|batched|pinned] [--probe-batches 1,2|none]
+ *     [--low-gpu-memory]
  * }</pre>
  */
 public final class EndToEnd {
@@ -50,7 +51,8 @@ public final class EndToEnd {
     int runs = Integer.parseInt(a.getOrDefault("runs", "3"));
     int size = Integer.parseInt(a.getOrDefault("size", "512"));
     SamplerOptions sampler = sampler(a.getOrDefault("sampler", "default"));
-    RuntimeOptions options = runtime(a.getOrDefault("provider", "cuda"), a.get("trt-cache"));
+    RuntimeOptions options = runtime(a.getOrDefault("provider", "cuda"), a.get("trt-cache"))
+        .withLowGpuMemory(Boolean.parseBoolean(a.getOrDefault("low-gpu-memory", "false")));
     List<Case> cases = new ArrayList<>();
     for (String c : a.getOrDefault("cases", "20x1,50x1,20x4").split(",")) {
       String[] p = c.trim().split("x");
@@ -64,7 +66,7 @@ public final class EndToEnd {
     report.put("sampler", sampler.toString());
     report.put("size", size);
     report.put("java", System.getProperty("java.version"));
-    report.put("cuda_options", System.getProperty("anytext2.cuda.options", ""));
+    report.put("cuda_options", System.getProperty("anytext2.cuda.options", "") + (options.lowGpuMemory() ? " low-gpu-memory" : ""));
     try (GpuMemoryMonitor gpu = GpuMemoryMonitor.start(0)) {
       report.put("gpu_memory_before_mib", gpu.currentMiB());
       long t0 = System.nanoTime();

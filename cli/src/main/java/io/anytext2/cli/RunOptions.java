@@ -21,6 +21,10 @@ final class RunOptions {
   @Option(names = "--trt-cache", description = "TensorRT engine cache folder (default: <model>/trt-cache)")
   Path trtCache;
 
+  @Option(names = "--low-gpu-memory", description = "on CUDA/TensorRT: give each graph call's working memory back when it ends"
+      + " (peak = weights + the largest call instead of + every graph's largest call; somewhat slower)")
+  boolean lowGpuMemory;
+
   @Option(names = "--threads", description = "CPU threads per graph call (default: all cores)", defaultValue = "0")
   int threads;
 
@@ -37,6 +41,6 @@ final class RunOptions {
   RuntimeOptions runtime(Path modelDir) {
     Path cache = trtCache != null ? trtCache : modelDir.resolve("trt-cache");
     ExecutionProvider p = ExecutionProvider.parse(device, cache, true);
-    return new RuntimeOptions(List.of(p), strictDevice, threads);
+    return new RuntimeOptions(List.of(p), strictDevice, threads, lowGpuMemory);
   }
 }

@@ -58,6 +58,10 @@ final class SynthCommand implements Callable<Integer> {
       description = "MIN,MAX ink height of a line as a fraction of the image side (default: ${DEFAULT-VALUE})")
   String textHeight;
 
+  @Option(names = "--simple", description = "plain backgrounds (flat or gradient fill, no shapes or grain) and near-upright lines"
+      + " without perspective: the easy regime of the default model")
+  boolean simple;
+
   @Override
   public Integer call() {
     if (count < 1) {
@@ -89,7 +93,7 @@ final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected --text-height MIN,MAX (e.g. 0.18,0.32), found " + textHeight);
     }
     try {
-      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()));
+      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()), simple);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected --text-height MIN,MAX as numbers, found " + textHeight);
     }

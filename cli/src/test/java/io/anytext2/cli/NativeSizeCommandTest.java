@@ -78,6 +78,17 @@ class NativeSizeCommandTest {
     assertTrue(zero.err().contains("multiple of 64"), zero.err());
   }
 
+  @Test
+  void lowGpuMemoryChangesNothingOnTheCpu() throws IOException {
+    Path plain = tmp.resolve("plain.png");
+    Path low = tmp.resolve("low.png");
+    assertEquals(0, generate(plain).code());
+    CliRun r = generate(low, "--low-gpu-memory");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(java.util.Arrays.equals(ImageFiles.read(plain, "out").pixels(), ImageFiles.read(low, "out").pixels()),
+        "the switch only touches GPU arenas");
+  }
+
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path f : (Iterable<Path>) files::iterator) {

@@ -30,11 +30,14 @@ public final class GraphStage implements AutoCloseable {
   private final OrtSession session;
   private final ModelManifest.Graph spec;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  /** Per-call options (arena shrinkage in low-GPU-memory mode); null for ONNX Runtime's defaults. */
+  private final OrtSession.RunOptions runOptions;
 
-  private GraphStage(String name, OrtSession session, ModelManifest.Graph spec) {
+  private GraphStage(String name, OrtSession session, ModelManifest.Graph spec, OrtSession.RunOptions runOptions) {
     this.name = name;
     this.session = session;
     this.spec = spec;
+    this.runOptions = runOptions;
   }
 
   /** Opens graph {@code name} of the package with the factory's provider choice. */
@@ -48,15 +51,18 @@ public final class GraphStage implements AutoCloseable {
     }
     try {
       check(name, spec, s);
-    } catch (RuntimeException e) {
+      return new GraphStage(name, s, spec, factory.runOptions(factory.chosen()));
+    } catch (OrtException | RuntimeException e) {
       try {
         s.close();
       } catch (OrtException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw e;
+      if (e instanceof OrtException oe) {
+        throw new ModelLoadException("graph '" + name + "': cannot create run options: " + firstLine(oe.getMessage()), oe);
+      }
+      throw (RuntimeException) e;
     }
-    return new GraphStage(name, s, spec);
   }
 
   public String name() {
@@ -89,7 +95,7 @@ public final class GraphStage implements AutoCloseable {
         }
         all.putAll(native_);
       }
-      try (OrtSession.Result r = session.run(all)) {
+      try (OrtSession.Result r = runOptions == null ? session.run(all) : session.run(all, runOptions)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> e : r) {
           OnnxTensor t = (OnnxTensor) e.getValue();
@@ -204,6 +210,7 @@ public final class GraphStage implements AutoCloseable {
 
   @Override
   public void close() {
+    if (runOptions != null) runOptions.close();
     try {
       session.close();
     } catch (OrtException e) {

@@ -9,13 +9,22 @@ import java.util.List;
  *     unless {@code strict}
  * @param strict fail instead of falling back when the first provider cannot load
  * @param intraOpThreads threads per graph call (0 = ONNX Runtime's default: all cores)
+ * @param lowGpuMemory on CUDA and TensorRT: allocate weights outside the memory arenas and give each
+ *     call's unused arena memory back to the device when the call ends (ONNX Runtime's {@code
+ *     session.use_device_allocator_for_initializers} and {@code memory.enable_memory_arena_shrinkage}).
+ *     Every graph has its own arena, so by default the peak is the weights plus the sum of every graph's
+ *     largest call; with this it is the weights plus the largest single call, for some speed
  */
-public record RuntimeOptions(List<ExecutionProvider> providers, boolean strict, int intraOpThreads) {
+public record RuntimeOptions(List<ExecutionProvider> providers, boolean strict, int intraOpThreads, boolean lowGpuMemory) {
 
   public RuntimeOptions {
     providers = List.copyOf(providers);
     if (providers.isEmpty()) throw new IllegalArgumentException("at least one execution provider is needed");
     if (intraOpThreads < 0) throw new IllegalArgumentException("intraOpThreads must be >= 0, found " + intraOpThreads);
+  }
+
+  public RuntimeOptions(List<ExecutionProvider> providers, boolean strict, int intraOpThreads) {
+    this(providers, strict, intraOpThreads, false);
   }
 
   public static RuntimeOptions cpu() {
@@ -27,6 +36,11 @@ public record RuntimeOptions(List<ExecutionProvider> providers, boolean strict, 
   }
 
   public RuntimeOptions withThreads(int threads) {
-    return new RuntimeOptions(providers, strict, threads);
+    return new RuntimeOptions(providers, strict, threads, lowGpuMemory);
+  }
+
+  /** These options with {@link #lowGpuMemory} set as given. */
+  public RuntimeOptions withLowGpuMemory(boolean on) {
+    return new RuntimeOptions(providers, strict, intraOpThreads, on);
   }
 }

@@ -81,6 +81,27 @@ public final class SessionFactory {
     throw last;
   }
 
+  /**
+   * Run options for calls of a session opened on {@code provider}: with {@link
+   * RuntimeOptions#lowGpuMemory} on a GPU, the arena shrinkage entry for that device; otherwise null
+   * (ONNX Runtime's defaults). The caller owns and closes them.
+   */
+  public OrtSession.RunOptions runOptions(ExecutionProvider provider) throws OrtException {
+    int device;
+    if (provider instanceof ExecutionProvider.Cuda c) device = c.deviceId();
+    else if (provider instanceof ExecutionProvider.TensorRt t) device = t.deviceId();
+    else return null;
+    if (!options.lowGpuMemory()) return null;
+    OrtSession.RunOptions ro = new OrtSession.RunOptions();
+    try {
+      ro.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "gpu:" + device);
+      return ro;
+    } catch (OrtException | RuntimeException e) {
+      ro.close();
+      throw e;
+    }
+  }
+
   /** Providers that failed to load, with the reason (empty when none did). */
   public java.util.Map<ExecutionProvider, String> unusable() {
     return java.util.Map.copyOf(unusable);
@@ -91,6 +112,9 @@ public final class SessionFactory {
     try {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       if (options.intraOpThreads() > 0) so.setIntraOpNumThreads(options.intraOpThreads());
+      if (options.lowGpuMemory() && !(p instanceof ExecutionProvider.Cpu)) {
+        so.addConfigEntry("session.use_device_allocator_for_initializers", "1");
+      }
       if (p instanceof ExecutionProvider.Cuda c) {
         requireProvider(OrtProvider.CUDA, c);
         so.addCUDA(cudaOptions(c.deviceId()));

@@ -28,12 +28,15 @@ final class LinePlacer {
   private final int[] canvas;
   private final Random rng;
   private final List<double[]> occupied = new ArrayList<>();
+  /** Near-upright lines (σ 2°) without perspective: the synth --simple regime. */
+  private final boolean upright;
 
-  LinePlacer(int size, int[] background, int[] canvas, Random rng) {
+  LinePlacer(int size, int[] background, int[] canvas, Random rng, boolean upright) {
     this.size = size;
     this.background = background;
     this.canvas = canvas;
     this.rng = rng;
+    this.upright = upright;
   }
 
   /**
@@ -43,8 +46,15 @@ final class LinePlacer {
   SyntheticAnyWord.SynthLine place(FontFace face, String text, String language, double height, boolean vertical,
       boolean valid, boolean mustFit) {
     double px = Math.max(6, height);
-    double angle = vertical ? gaussianDeg(3) : rng.nextInt(5) < 3 ? gaussianDeg(4) : (rng.nextDouble() * 70 - 35);
-    double perspective = rng.nextInt(3) == 0 ? 0.15 * rng.nextDouble() : 0;
+    double angle;
+    double perspective;
+    if (upright) {
+      angle = gaussianDeg(2);
+      perspective = 0;
+    } else {
+      angle = vertical ? gaussianDeg(3) : rng.nextInt(5) < 3 ? gaussianDeg(4) : (rng.nextDouble() * 70 - 35);
+      perspective = rng.nextInt(3) == 0 ? 0.15 * rng.nextDouble() : 0;
+    }
     int shrinks = mustFit ? 12 : SHRINKS;
     for (int s = 0; s < shrinks && px >= 6; s++) {
       TextStamp.Layer layer = vertical ? TextStamp.vertical(face.atSize((int) px), text)

@@ -99,10 +99,16 @@ public final class SyntheticAnyWord {
    * (Chinese and Korean lines keep their own lengths), each of an ink height drawn uniformly from
    * [{@code minHeight}, {@code maxHeight}] times the image side. The default (1-3 lines, 1-3 words,
    * 6-18 %) mimics AnyWord's mix; small native sizes need fewer, larger words to stay legible after the
-   * VAE's 8x downsampling (the default model uses 1-2 lines of one word at 18-32 %).
+   * VAE's 8x downsampling (the default model uses 1-2 lines of one word at 18-32 %). {@code simple}
+   * draws plain backgrounds (a flat or gradient fill: no shapes, no grain) and near-upright lines
+   * without perspective: the easy regime in which a tiny model trained for minutes can learn letters.
    */
-  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight) {
-    public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18);
+  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple) {
+    public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18, false);
+
+    public Layout(int maxLines, int maxWords, double minHeight, double maxHeight) {
+      this(maxLines, maxWords, minHeight, maxHeight, false);
+    }
 
     public Layout {
       if (maxLines < 1 || maxLines > 5) {
@@ -153,14 +159,14 @@ public final class SyntheticAnyWord {
   private Drawn draw(int index) {
     int size = options.size();
     Random rng = new Random(Seeds.derive(options.seed(), STREAM, index));
-    SyntheticBackgrounds.Background bg = SyntheticBackgrounds.draw(size, rng);
+    Layout layout = options.layout();
+    SyntheticBackgrounds.Background bg = SyntheticBackgrounds.draw(size, rng, layout.simple());
     int[] background = pixels(bg.image());
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     int[] canvas = pixels(out);
     System.arraycopy(background, 0, canvas, 0, canvas.length);
-    LinePlacer placer = new LinePlacer(size, background, canvas, rng);
+    LinePlacer placer = new LinePlacer(size, background, canvas, rng, layout.simple());
     List<SynthLine> lines = new ArrayList<>();
-    Layout layout = options.layout();
     int n = 1 + rng.nextInt(layout.maxLines());
     for (int k = 0; k < n; k++) {
       Script script = options.scripts().get(rng.nextInt(options.scripts().size()));

@@ -59,7 +59,8 @@ final class SyntheticBackgrounds {
     return colorName(c.getRed(), c.getGreen(), c.getBlue());
   }
 
-  static Background draw(int size, Random rng) {
+  /** A background; {@code plain} keeps only the fill (no shapes, no grain). */
+  static Background draw(int size, Random rng, boolean plain) {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -85,6 +86,10 @@ final class SyntheticBackgrounds {
           new Color[] {a, b}, MultipleGradientPaint.CycleMethod.NO_CYCLE));
       g.fillRect(0, 0, size, size);
       description = "a radial " + name(a) + " and " + name(b) + " background";
+    }
+    if (plain) {
+      g.dispose();
+      return new Background(img, description);
     }
     int shapes = rng.nextInt(7);
     List<String> kinds = new ArrayList<>();

@@ -68,6 +68,44 @@ class SyntheticAnyWordTest {
     assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2));
   }
 
+  @Test
+  void simpleLayoutHasSmoothBackgroundsAndUprightLines() {
+    List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
+    SyntheticAnyWord simple = new SyntheticAnyWord(
+        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, true)));
+    SyntheticAnyWord mixed = new SyntheticAnyWord(
+        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false)));
+    double simpleRoughness = 0;
+    double mixedRoughness = 0;
+    for (int i = 0; i < 20; i++) {
+      SyntheticAnyWord.Rendered r = simple.render(i);
+      simpleRoughness += roughness(r.background());
+      mixedRoughness += roughness(mixed.render(i).background());
+      for (SyntheticAnyWord.SynthLine l : r.lines()) {
+        List<IntPoint> q = l.polygon().points();
+        double deg = Math.toDegrees(Math.atan2(q.get(1).y() - q.get(0).y(), q.get(1).x() - q.get(0).x()));
+        assertTrue(Math.abs(deg) <= 8, "near-upright line, found " + deg + " degrees");
+      }
+    }
+    // fills and gradients change by about one level between neighbours; grain and shapes by far more
+    assertTrue(simpleRoughness / 20 < 2, "simple backgrounds are smooth: " + simpleRoughness / 20);
+    assertTrue(mixedRoughness > 3 * simpleRoughness, "mixed " + mixedRoughness + " vs simple " + simpleRoughness);
+  }
+
+  /** Mean absolute difference between horizontally neighbouring bytes of the same channel. */
+  private static double roughness(RgbImage img) {
+    byte[] px = img.pixels();
+    long sum = 0;
+    int n = 0;
+    for (int i = 3; i < px.length; i++) {
+      if ((i / 3) % img.width() != 0) {
+        sum += Math.abs((px[i] & 255) - (px[i - 3] & 255));
+        n++;
+      }
+    }
+    return sum / (double) n;
+  }
+
   /** The shorter side of a quadrilateral: the line's height for horizontal text. */
   private static double shortSide(Polygon p) {
     List<IntPoint> q = p.points();
