@@ -29,10 +29,14 @@ final class BenchMarkdown {
     }
     row(s, "peak GPU memory, 1-image requests (nvidia-smi)", r.get("peak_gpu_mib_1_image"), "MiB");
     row(s, "peak GPU memory, all requests", r.get("peak_gpu_mib_all"), "MiB");
-    s.append("\n| request | min | median | ms per CFG step (median) |\n|---|---|---|---|\n");
+    s.append("\n| request | min | median | ms per CFG step (median) | phases, median ms |\n|---|---|---|---|---|\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) r.get("requests")) {
-      s.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.2f ms |%n", c.get("case"), num(c.get("min_ms")),
-          num(c.get("median_ms")), num(c.get("cfg_step_median_ms"))));
+      Map<String, Object> phases = (Map<String, Object>) c.getOrDefault("phase_median_ms", Map.of());
+      StringBuilder ph = new StringBuilder();
+      phases.forEach((k, v) -> ph.append(ph.length() == 0 ? "" : ", ").append(k).append(' ')
+          .append(String.format(Locale.ROOT, "%.0f", num(v))));
+      s.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.2f ms | %s |%n", c.get("case"), num(c.get("min_ms")),
+          num(c.get("median_ms")), num(c.get("cfg_step_median_ms")), ph));
     }
     Map<String, Object> ref = (Map<String, Object>) r.get("reference");
     if (ref != null) {

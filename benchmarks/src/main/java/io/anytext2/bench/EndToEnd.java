@@ -136,11 +136,12 @@ public final class EndToEnd {
     p.run(r); // warm-up: new shapes, cuDNN algorithm search
     List<Double> wall = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
+    Map<String, List<Double>> phases = new LinkedHashMap<>();
     for (int i = 0; i < runs; i++) {
       long[] last = {0, 0}; // time and step count of the listener's last call
       List<Double> perStep = new ArrayList<>();
       long t0 = System.nanoTime();
-      p.run(r, (done, total, x0) -> {
+      GenerationResult res = p.run(r, (done, total, x0) -> {
         long now = System.nanoTime();
         // the first call also holds the text encoder and ControlNet; the sampler graph reports per chunk
         if (last[1] > 0) perStep.add((now - last[0]) / 1e6 / (done - last[1]));
@@ -149,6 +150,7 @@ public final class EndToEnd {
         return true;
       });
       wall.add(ms(t0));
+      res.phaseMillis().forEach((k, v) -> phases.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
       steps.add(perStep.isEmpty() ? Double.NaN : Stats.median(perStep)); // one sampler call: no interval
     }
     Map<String, Object> m = new LinkedHashMap<>();
@@ -160,7 +162,11 @@ public final class EndToEnd {
     m.put("median_ms", Stats.median(wall));
     m.put("cfg_step_median_ms", Stats.median(steps));
     m.put("all_ms", wall);
-    log("%s: min %.0f ms, median %.0f ms, %.2f ms per CFG step", c.name(), Stats.min(wall), Stats.median(wall), Stats.median(steps));
+    Map<String, Double> phaseMedians = new LinkedHashMap<>();
+    phases.forEach((k, v) -> phaseMedians.put(k, Stats.median(v)));
+    m.put("phase_median_ms", phaseMedians); // prepare, condition, denoise, decode: what lies outside the loop
+    log("%s: min %.0f ms, median %.0f ms, %.2f ms per CFG step; phases %s", c.name(), Stats.min(wall), Stats.median(wall),
+        Stats.median(steps), phaseMedians);
     return m;
   }
 

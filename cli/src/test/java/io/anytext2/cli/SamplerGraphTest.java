@@ -89,6 +89,13 @@ class SamplerGraphTest {
       assertTrue(dSingle <= 1e-5, "chunks of 1 vs step by step: " + dSingle);
       assertTrue(dChunked <= 1e-5, "chunks of 4 vs step by step: " + dChunked);
       assertTrue(dWhole <= 1e-5, "one call vs step by step: " + dWhole);
+      for (Seen s : List.of(perStep, chunked)) {
+        java.util.Map<String, Double> ph = s.result().phaseMillis();
+        assertEquals(List.of("prepare", "condition", "denoise", "decode"), List.copyOf(ph.keySet()), "phases in order, both samplers");
+        double sum = ph.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertTrue(ph.values().stream().allMatch(v -> v >= 0) && sum <= s.result().millis() + 1, ph + " within " + s.result().millis() + " ms");
+        assertTrue(ph.get("denoise") > 0, "the loop takes time: " + ph);
+      }
       for (int i = 0; i < count; i++) {
         byte[] a = perStep.result().images().get(i).pixels(), b = chunked.result().images().get(i).pixels();
         int worst = 0;

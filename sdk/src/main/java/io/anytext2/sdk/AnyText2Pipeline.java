@@ -5,6 +5,7 @@ import io.anytext2.sdk.pipeline.DiffusionRunner;
 import io.anytext2.sdk.pipeline.EditBlend;
 import io.anytext2.sdk.pipeline.ModelStages;
 import io.anytext2.sdk.pipeline.PackageTokenizer;
+import io.anytext2.sdk.pipeline.PhaseClock;
 import io.anytext2.sdk.pipeline.Preprocessor;
 import io.anytext2.sdk.pipeline.SamplerOptions;
 import io.anytext2.sdk.pipeline.SeededNoise;
@@ -98,8 +99,10 @@ public final class AnyText2Pipeline implements AutoCloseable {
     if (closed) throw new IllegalStateException("pipeline is closed");
     request = request.withNativeSize(nativeSize());
     long t0 = System.nanoTime();
+    PhaseClock clock = new PhaseClock();
     long seed = request.seed() >= 0 ? request.seed() : ThreadLocalRandom.current().nextLong(0, 100_000_000L);
     Preprocessor.Prepared p = prep.prepare(request, seed);
+    clock.mark("prepare");
     int h = p.inputs().height() / prep.downFactor();
     int w = p.inputs().width() / prep.downFactor();
     int channels = manifest().config().unet().inChannels();
@@ -110,7 +113,7 @@ public final class AnyText2Pipeline implements AutoCloseable {
           + java.util.Arrays.toString(want));
     }
     FloatTensor latent = runner.sample(p.inputs(), p.captions(), request.sampling(), xT,
-        SeededNoise.posterior(seed, manifest().config().vae().embedDim(), h, w), SeededNoise.steps(seed), listener, Trace.NONE);
+        SeededNoise.posterior(seed, manifest().config().vae().embedDim(), h, w), SeededNoise.steps(seed), listener, Trace.NONE, clock);
     FloatTensor decoded = runner.decode(latent);
     byte[] hwc = DiffusionRunner.toUint8Hwc(decoded);
     int H = p.inputs().height();
@@ -125,8 +128,9 @@ public final class AnyText2Pipeline implements AutoCloseable {
       images.add(img);
     }
     int steps = io.anytext2.sdk.sched.DdimScheduler.create(manifest().scheduler().alphasCumprod(), request.sampling().steps(), 0).stepCount();
+    clock.mark("decode");
     return new GenerationResult(images, seed, p.captions().lines(), p.positions(), steps, (System.nanoTime() - t0) / 1_000_000,
-        provider());
+        provider(), clock.millis());
   }
 
   /**

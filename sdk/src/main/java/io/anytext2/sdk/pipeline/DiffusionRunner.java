@@ -58,6 +58,12 @@ public final class DiffusionRunner {
    */
   public FloatTensor sample(PreparedInputs in, Captions captions, SamplingParams params, FloatTensor xT,
       FloatTensor posteriorNoise, NoiseSource stepNoise, StepListener listener, Trace trace) {
+    return sample(in, captions, params, xT, posteriorNoise, stepNoise, listener, trace, new PhaseClock());
+  }
+
+  /** As above; {@code clock} is marked "condition" after the encoders and ControlNet, "denoise" after the loop. */
+  public FloatTensor sample(PreparedInputs in, Captions captions, SamplingParams params, FloatTensor xT,
+      FloatTensor posteriorNoise, NoiseSource stepNoise, StepListener listener, Trace trace, PhaseClock clock) {
     int batch = (int) xT.dim(0);
     FloatTensor lines = lineEmbeddings(in);
     trace.tensor("em/text_embs", lines);
@@ -83,14 +89,18 @@ public final class DiffusionRunner {
     DdimScheduler ddim = DdimScheduler.create(alphasCumprod, params.steps(), params.eta());
     FloatTensor ctxCond = cImg.repeatBatch(batch);
     FloatTensor ctxUncond = guided ? uImg.repeatBatch(batch) : null;
+    clock.mark("condition");
     if (SamplerGraphLoop.usable(stages, sampler, ddim, ctxCond, ctxUncond, trace)) {
       FloatTensor latent = SamplerGraphLoop.run(stages, sampler.loopChunk(), ddim, xT, ctxCond, ctrlCond, ctxUncond,
           ctrlUncond, params, listener);
       trace.tensor("sample/final_latent", latent);
+      clock.mark("denoise");
       return latent;
     }
     try (UNetCalls unet = UNetCalls.prepare(this, ctxCond, ctrlCond, ctxUncond, ctrlUncond, params.attnxScale())) {
-      return loop(ddim, unet, xT, params, stepNoise, listener, trace);
+      FloatTensor latent = loop(ddim, unet, xT, params, stepNoise, listener, trace);
+      clock.mark("denoise");
+      return latent;
     }
   }
 

@@ -14,6 +14,7 @@ import io.anytext2.trainer.model.TrainingStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -123,5 +124,14 @@ class DefaultStagesTest {
     Files.writeString(bad, "model:\n  stage: unet\ndata:\n  synthetic: 4\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
     assertTrue(e.getMessage().contains("expected one of anytext2, vae, recognizer"), e.getMessage());
+  }
+
+  @Test
+  void everyDefaultConfigReadsWithItsStage() throws Exception {
+    for (String name : List.of("recognizer", "recognizer-gpu", "vae", "vae-gpu", "anytext2", "anytext2-gpu", "anytext2-continue")) {
+      TrainingStage expected = name.startsWith("recognizer") ? TrainingStage.RECOGNIZER
+          : name.startsWith("vae") ? TrainingStage.VAE : TrainingStage.ANYTEXT2;
+      assertEquals(expected, config(name).loss().stage(), name);
+    }
   }
 }
