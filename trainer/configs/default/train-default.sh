@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Reproduces the default model in onnx/ (README "The default model"): synthetic data, then the three
-# stages (recognizer -> VAE -> AnyText2 from scratch), each reading the previous stage's last
-# checkpoint, then the fp32 package. Step counts are those of the shipped model; on a faster machine
-# raise them (STEPS_VAE=... STEPS_REC=... STEPS_AT2=...). Usage: trainer/configs/default/train-default.sh [RUN_DIR]
+# The default model's stages on a CPU (README "The default model"; the shipped package came from
+# train-default-gpu.sh + anytext2-continue.yaml): synthetic data, then the three stages (recognizer ->
+# VAE -> AnyText2 from scratch), each reading the previous stage's last checkpoint, then the fp32
+# package. The step counts fit a 2-core CPU in about an hour, far too few for text; raise them
+# (STEPS_VAE=... STEPS_REC=... STEPS_AT2=...) where time allows. Usage: trainer/configs/default/train-default.sh [RUN_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cfg="$root/trainer/configs/default"
@@ -15,7 +16,8 @@ at2() { "$root/anytext2" "$@"; }
 
 mkdir -p "$run"
 # 1. synthetic AnyWord-style data: 128 px, Latin words (the recognizer dictionary is Latin)
-[ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin
+[ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin \
+    --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple
 data="$run/synth/anyword.json"
 # 2. the three stages
 at2 train --config "$cfg/recognizer.yaml" --data "$data" --out "$run/recognizer" --max-steps "$steps_rec"
