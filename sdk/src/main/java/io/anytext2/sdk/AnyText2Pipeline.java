@@ -83,6 +83,14 @@ public final class AnyText2Pipeline implements AutoCloseable {
   }
 
   /** Where the graphs run after provider fallback ("CPU", "CUDA device 0", …). */
+  /**
+   * How many times the VAE encoder has run: generate requests encode a constant masked picture, so
+   * consecutive ones of one size share a single encoder call; every edit request encodes its own picture.
+   */
+  public long vaeEncoderCalls() {
+    return runner.encoderCalls();
+  }
+
   public String provider() {
     return stages.provider();
   }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,16 @@ public final class DiffusionRunner {
   private final float scaleFactor;
   private final float[] alphasCumprod;
   private final SamplerOptions sampler;
+  /**
+   * The VAE encoder's moments of the last constant masked image: a generate request's masked image is
+   * one value everywhere (an all −1 picture, MODEL.md §1.2 (b)), so every generate request of a size encodes the same picture
+   * and one encoder call (a full-resolution pass) can serve them all. One entry (the last such picture);
+   * shared by {@link #withSampler} copies.
+   */
+  private final AtomicReference<ConstantMoments> constantMoments;
+  private final AtomicLong encoderCalls;
+
+  private record ConstantMoments(long[] imageShape, float value, FloatTensor mean, FloatTensor logvar) {}
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod) {
     this(stages, text, scaleFactor, alphasCumprod, SamplerOptions.DEFAULT);
@@ -36,16 +48,28 @@ public final class DiffusionRunner {
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
       SamplerOptions sampler) {
+    this(stages, text, scaleFactor, alphasCumprod, sampler, new AtomicReference<>(), new AtomicLong());
+  }
+
+  private DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
+      SamplerOptions sampler, AtomicReference<ConstantMoments> constantMoments, AtomicLong encoderCalls) {
     this.stages = stages;
     this.text = text;
     this.scaleFactor = scaleFactor;
     this.alphasCumprod = alphasCumprod.clone();
     this.sampler = sampler;
+    this.constantMoments = constantMoments;
+    this.encoderCalls = encoderCalls;
   }
 
   /** The same runner with other UNet call options. */
   public DiffusionRunner withSampler(SamplerOptions options) {
-    return new DiffusionRunner(stages, text, scaleFactor, alphasCumprod, options);
+    return new DiffusionRunner(stages, text, scaleFactor, alphasCumprod, options, constantMoments, encoderCalls);
+  }
+
+  /** How many times the VAE encoder ran (constant masked images are encoded once per size and value). */
+  public long encoderCalls() {
+    return encoderCalls.get();
   }
 
   /**
@@ -144,9 +168,9 @@ public final class DiffusionRunner {
 
   /** scale_factor · (mean + std · ε), a posterior sample (MODEL.md §6 item 14), [1,4,h,w]. */
   public FloatTensor maskedLatent(FloatTensor maskedImage, FloatTensor noise) {
-    Map<String, FloatTensor> p = stages.vaeEncoder.run(Map.of(GraphNames.VAE_ENC_IN, maskedImage));
-    float[] mean = p.get(GraphNames.VAE_ENC_OUT_MEAN).data();
-    float[] logvar = p.get(GraphNames.VAE_ENC_OUT_LOGVAR).data();
+    FloatTensor[] moments = moments(maskedImage);
+    float[] mean = moments[0].data();
+    float[] logvar = moments[1].data();
     if (noise.numel() != mean.length) {
       throw new IllegalArgumentException("posterior noise " + noise + " does not match the latent size " + mean.length);
     }
@@ -155,7 +179,24 @@ public final class DiffusionRunner {
       float std = (float) Math.exp(0.5f * logvar[i]); // torch.exp(0.5 * logvar) in float32
       z[i] = scaleFactor * (mean[i] + std * noise.data()[i]);
     }
-    return new FloatTensor(z, p.get(GraphNames.VAE_ENC_OUT_MEAN).shape());
+    return new FloatTensor(z, moments[0].shape());
+  }
+
+  /** The encoder's mean and log variance for {@code image}, from the cache when it is the cached constant picture. */
+  private FloatTensor[] moments(FloatTensor image) {
+    float[] px = image.data();
+    boolean constant = px.length > 0;
+    for (int i = 1; i < px.length && constant; i++) constant = Float.floatToIntBits(px[i]) == Float.floatToIntBits(px[0]);
+    ConstantMoments c = constantMoments.get();
+    if (constant && c != null && c.value() == px[0] && java.util.Arrays.equals(c.imageShape(), image.shape())) {
+      return new FloatTensor[] {c.mean(), c.logvar()};
+    }
+    encoderCalls.incrementAndGet();
+    Map<String, FloatTensor> p = stages.vaeEncoder.run(Map.of(GraphNames.VAE_ENC_IN, image));
+    FloatTensor mean = p.get(GraphNames.VAE_ENC_OUT_MEAN);
+    FloatTensor logvar = p.get(GraphNames.VAE_ENC_OUT_LOGVAR);
+    if (constant) constantMoments.set(new ConstantMoments(image.shape().clone(), px[0], mean, logvar));
+    return new FloatTensor[] {mean, logvar};
   }
 
   /** The ControlNet maps for one branch, already × strength, batch B. */

@@ -1,0 +1,49 @@
+package io.anytext2.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.anytext2.sdk.AnyText2Pipeline;
+import io.anytext2.sdk.AnyText2Request;
+import io.anytext2.sdk.TextLine;
+import io.anytext2.sdk.prep.Polygon;
+import io.anytext2.sdk.prep.RgbImage;
+import io.anytext2.sdk.runtime.RuntimeOptions;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generate requests encode a constant masked picture: one VAE encoder call serves the following generate
+ * requests of that size (the last constant picture is kept, with the same pictures as encoding each
+ * time), while edit pictures are always encoded.
+ */
+class ConstantMaskedImageCacheTest {
+
+  private static AnyText2Request generate(int size, long seed) {
+    return AnyText2Request.generate("a wooden sign").size(size, size).steps(2).seed(seed).line(TextLine.of("HI")).build();
+  }
+
+  @Test
+  void generateRequestsShareOneEncoderCallPerSize() throws Exception {
+    Path pkg = TinyPackage.get();
+    byte[] fresh;
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      fresh = p.run(generate(128, 5)).images().get(0).pixels();
+      assertEquals(1, p.vaeEncoderCalls());
+    }
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      p.run(generate(128, 4));
+      assertArrayEquals(fresh, p.run(generate(128, 5)).images().get(0).pixels(), "cached moments give the same picture");
+      assertEquals(1, p.vaeEncoderCalls(), "second generate request of the size: no encoder call");
+      p.run(generate(192, 5));
+      assertEquals(2, p.vaeEncoderCalls(), "another size is another picture");
+      RgbImage photo = p.run(generate(128, 9)).images().get(0);
+      assertEquals(3, p.vaeEncoderCalls(), "one entry: the last constant picture");
+      AnyText2Request edit = AnyText2Request.edit(photo, "a wooden sign").steps(2).seed(3)
+          .line(TextLine.of("NEW").at(Polygon.of(10, 10, 100, 10, 100, 40, 10, 40))).build();
+      p.run(edit);
+      p.run(edit);
+      assertEquals(5, p.vaeEncoderCalls(), "edit pictures are encoded every time");
+    }
+  }
+}
