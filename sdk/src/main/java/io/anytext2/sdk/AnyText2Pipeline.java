@@ -82,7 +82,6 @@ public final class AnyText2Pipeline implements AutoCloseable {
     return stages;
   }
 
-  /** Where the graphs run after provider fallback ("CPU", "CUDA device 0", …). */
   /**
    * How many times the VAE encoder has run: generate requests encode a constant masked picture, so
    * consecutive ones of one size share a single encoder call; every edit request encodes its own picture.
@@ -91,6 +90,7 @@ public final class AnyText2Pipeline implements AutoCloseable {
     return runner.encoderCalls();
   }
 
+  /** Where the graphs run after provider fallback ("CPU", "CUDA device 0", …). */
   public String provider() {
     return stages.provider();
   }

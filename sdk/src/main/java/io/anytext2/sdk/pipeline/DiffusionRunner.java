@@ -67,7 +67,7 @@ public final class DiffusionRunner {
     return new DiffusionRunner(stages, text, scaleFactor, alphasCumprod, options, constantMoments, encoderCalls);
   }
 
-  /** How many times the VAE encoder ran (constant masked images are encoded once per size and value). */
+  /** How many times the VAE encoder ran (a constant masked image equal to the last one is not encoded again). */
   public long encoderCalls() {
     return encoderCalls.get();
   }

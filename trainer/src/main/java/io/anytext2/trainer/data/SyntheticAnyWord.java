@@ -106,10 +106,6 @@ public final class SyntheticAnyWord {
   public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple) {
     public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18, false);
 
-    public Layout(int maxLines, int maxWords, double minHeight, double maxHeight) {
-      this(maxLines, maxWords, minHeight, maxHeight, false);
-    }
-
     public Layout {
       if (maxLines < 1 || maxLines > 5) {
         throw new IllegalArgumentException("expected 1-5 lines per image, found " + maxLines);

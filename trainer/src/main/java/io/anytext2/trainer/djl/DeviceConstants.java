@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
+import io.anytext2.sdk.tensor.FloatTensor;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,20 +23,8 @@ import java.util.Map;
 final class DeviceConstants {
   static final int MAX_ENTRIES = 256;
 
-  private record Key(long[] shape, float[] values) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(shape, k.shape) && Arrays.equals(values, k.values);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * Arrays.hashCode(shape) + Arrays.hashCode(values);
-    }
-  }
-
   private final Map<Integer, NDArray> scalars = new HashMap<>();
-  private final Map<Key, NDArray> arrays = new HashMap<>();
+  private final Map<FloatTensor, NDArray> arrays = new HashMap<>();
   private final Map<Long, NDArray> ones = new HashMap<>();
   private final Map<Long, NDArray> zeros = new HashMap<>();
   private NDManager owner;
@@ -70,7 +58,7 @@ final class DeviceConstants {
 
   /** {@code values} as a float32 tensor of {@code shape}, uploaded once. */
   NDArray constant(float[] values, long[] shape, NDManager scope) {
-    return cached(arrays, new Key(shape.clone(), values.clone()), m -> HostArrays.floats(m, values, shape), scope);
+    return cached(arrays, new FloatTensor(values.clone(), shape), m -> HostArrays.floats(m, values, shape), scope);
   }
 
   /** [n] ones, filled on the device once. */

@@ -46,7 +46,7 @@ class SyntheticAnyWordTest {
   void layoutLimitsLinesWordsAndHeight() {
     List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
     SyntheticAnyWord gen = new SyntheticAnyWord(
-        new SyntheticAnyWord.Options(128, 3, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3)));
+        new SyntheticAnyWord.Options(128, 3, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false)));
     double shortest = Double.MAX_VALUE;
     double sum = 0;
     int lines = 0;
@@ -64,8 +64,8 @@ class SyntheticAnyWordTest {
     // long words are shrunk to fit the image, but not to the default layout's 6 % (8 px); most keep 20-30 %
     assertTrue(shortest >= 0.08 * 128, "shortest line height " + shortest);
     assertTrue(sum / lines >= 0.17 * 128, "mean line height " + sum / lines);
-    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(6, 1, 0.1, 0.2));
-    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(6, 1, 0.1, 0.2, false));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2, false));
   }
 
   @Test
