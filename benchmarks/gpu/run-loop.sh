@@ -19,11 +19,15 @@
 #               fused-lowmem fp16+fused package, chunks of 5, --low-gpu-memory (weights outside the arenas,
 #                            arena shrinkage after every call)
 #               fused-lowmem-ws  as fused-lowmem, plus cudnn_conv_use_max_workspace=0
+#               fused-2brows fused package whose manifest names the sampler's control rows as graphs
+#                            before "control_rows" did: the SDK then runs the ControlNet per branch at
+#                            the full batch and sends 2B rows through Java (the earlier path), for comparison
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
 #             with the plain package (EndToEnd --reference; runs after the timed requests and the
 #             memory readings, so it changes neither)
+#   JARS      folder with anytext2-benchmarks.jar and lib/ (default: .gpu-bench/loop)
 #   REBUILD   1: rebuild packages even if $W/pkg-*/manifest.json exists (a warm machine keeps /tmp/work)
 set -u
 START=$(date +%s); el() { echo $(( $(date +%s) - START )); }
@@ -34,7 +38,8 @@ exec > >(tee -a "$OUTD/log.txt") 2>&1
 B=.gpu-bench
 mkdir -p /tmp/gp && cp .gpu/p4/* /tmp/gp/
 source .gpu/env/env.sh || { echo "runtime parts missing"; ls -la /tmp/gp; exit 3; }
-CP="$ORT_API_JAR:$B/loop/anytext2-benchmarks.jar:$B/loop/lib/*"
+JARS=${JARS:-$B/loop}
+CP="$ORT_API_JAR:$JARS/anytext2-benchmarks.jar:$JARS/lib/*"
 export LD_LIBRARY_PATH=$PWD/$B/native:$LD_LIBRARY_PATH
 sed "s#FONTDIR#$PWD/$B/fontdir#" $B/fonts.conf > /tmp/fonts.conf; export FONTCONFIG_FILE=/tmp/fonts.conf
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
@@ -44,7 +49,7 @@ echo "[t=$(el)] runtime ready; variants: $VARIANTS; cases $CASES"
 
 # variant NAME -> PKG (RandomPackage kind), SAMPLER (EndToEnd --sampler), CUDA_OPTS (anytext2.cuda.options)
 variant() {
-  CUDA_OPTS=""; LOWMEM=()
+  CUDA_OPTS=""; LOWMEM=(); LEGACY_ROWS=0
   case $1 in
     plain)        PKG=fp16;       SAMPLER=loop5 ;;
     fused)        PKG=fp16+fused; SAMPLER=loop5 ;;
@@ -55,7 +60,8 @@ variant() {
     fused-loop20) PKG=fp16+fused; SAMPLER=loop20 ;;
     fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory) ;;
     fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws)"; return 1 ;;
+    fused-2brows) PKG=fp16+fused; SAMPLER=loop5; LEGACY_ROWS=1 ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1/+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
@@ -82,9 +88,15 @@ e2e() { # variant name
   if [ $left -lt 40 ]; then echo "[t=$(el)] skip $name (time)"; return; fi
   [ "$name" = fused ] && [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); }
   [ $secs -gt $left ] && secs=$left
-  echo "[t=$(el)] run $name: package $(pkgdir $PKG), sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
+  local pkg=$(pkgdir $PKG)
+  if [ "$LEGACY_ROWS" = 1 ]; then # same files, manifest with the older name of the control rows
+    local legacy=$pkg-2brows; rm -rf $legacy; mkdir -p $legacy
+    for f in $pkg/*; do [ "$(basename $f)" = manifest.json ] || ln -s $f $legacy/; done
+    sed 's/"control_rows"/"guided_batch"/g' $pkg/manifest.json > $legacy/manifest.json; pkg=$legacy
+  fi
+  echo "[t=$(el)] run $name: package $pkg, sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
   timeout $secs $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
-    --size 512 --out $W/res/$name --package $(pkgdir $PKG) --runs $RUNS --probe-batches none --sampler $SAMPLER \
+    --size 512 --out $W/res/$name --package $pkg --runs $RUNS --probe-batches none --sampler $SAMPLER \
     --cases $CASES "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
   echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU" $W/res/$name.log | tail -12
   grep -i "exception\|error" $W/res/$name.log | head -5; save

@@ -62,6 +62,10 @@ final class SynthCommand implements Callable<Integer> {
       + " without perspective: the easy regime of the default model")
   boolean simple;
 
+  @Option(names = "--uppercase", description = "every Latin line is one upper-case word of 3-6 letters (half vocabulary words,"
+      + " half random letters; --max-words is ignored): 26 letter shapes in every combination, for small models")
+  boolean uppercase;
+
   @Override
   public Integer call() {
     if (count < 1) {
@@ -93,7 +97,7 @@ final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected --text-height MIN,MAX (e.g. 0.18,0.32), found " + textHeight);
     }
     try {
-      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()), simple);
+      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()), simple, uppercase);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected --text-height MIN,MAX as numbers, found " + textHeight);
     }

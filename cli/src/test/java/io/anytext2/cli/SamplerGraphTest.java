@@ -102,6 +102,17 @@ class SamplerGraphTest {
         for (int j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs((a[j] & 0xff) - (b[j] & 0xff)));
         assertTrue(worst <= 1, "image " + i + " differs by " + worst + "/255");
       }
+      // without a listener the whole loop is one call (with one: a call per chunk of 5), same pictures
+      try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
+        GenerationResult unheard = p.run(request(count));
+        assertEquals(1, p.stages().sampler().calls(), "one sampler call without a listener");
+        assertEquals(1, p.stages().controlNet.calls(), "one ControlNet call for both branches and every image");
+        p.run(request(count), (done, total, x0) -> true);
+        assertEquals(1 + 2, p.stages().sampler().calls(), "10 steps in chunks of 5 with a listener");
+        for (int i = 0; i < count; i++) {
+          assertArrayEquals(whole.result().images().get(i).pixels(), unheard.images().get(i).pixels(), "image " + i + " without a listener");
+        }
+      }
     }
   }
 
@@ -133,5 +144,47 @@ class SamplerGraphTest {
     Seen newRun = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(0), request(1));
     assertEquals(newRun.steps(), oldRun.steps());
     assertArrayEquals(newRun.result().images().get(0).pixels(), oldRun.result().images().get(0).pixels());
+  }
+
+  /**
+   * New sampler graphs take the control maps with one row per branch (one ControlNet call for both
+   * branches, its outputs passed on natively); a package whose manifest names the rows as older graphs
+   * did ({@code guided_batch}) gets 2·batch rows converted through Java, and both give the same latents.
+   */
+  @Test
+  void samplerGraphsTakeOneControlRowPerBranchAndOlderOnesTheWholeBatch(@TempDir Path tmp) throws Exception {
+    Path pkg = TinyPackage.get();
+    Path old = tmp.resolve("old-rows");
+    Files.createDirectories(old);
+    try (Stream<Path> files = Files.list(pkg)) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("manifest.json")) Files.createSymbolicLink(old.resolve(f.getFileName()), f);
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = (ObjectNode) json.readTree(pkg.resolve("manifest.json").toFile());
+    int renamed = 0;
+    for (com.fasterxml.jackson.databind.JsonNode t : manifest.get("graphs").get(GraphNames.SAMPLER).get("inputs")) {
+      com.fasterxml.jackson.databind.node.ArrayNode shape = (com.fasterxml.jackson.databind.node.ArrayNode) t.get("shape");
+      if (shape.size() > 0 && GraphNames.SMP_CONTROL_ROWS.equals(shape.get(0).asText())) {
+        shape.set(0, json.getNodeFactory().textNode("guided_batch"));
+        renamed++;
+      }
+    }
+    assertTrue(renamed >= 13, "the control inputs name their rows " + GraphNames.SMP_CONTROL_ROWS + ": " + renamed);
+    json.writeValue(old.resolve("manifest.json").toFile(), manifest);
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu(), SamplerOptions.DEFAULT);
+        AnyText2Pipeline q = AnyText2Pipeline.open(old, RuntimeOptions.cpu(), SamplerOptions.DEFAULT)) {
+      assertTrue(p.stages().samplerTakesBranchControls());
+      assertFalse(q.stages().samplerTakesBranchControls());
+    }
+    for (int count : new int[] {1, 3}) {
+      Seen branch = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(5), request(count));
+      Seen whole = run(old, SamplerOptions.DEFAULT.withLoopChunk(5), request(count));
+      double scale = 0;
+      for (float v : whole.lastPredX0().data()) scale = Math.max(scale, Math.abs(v));
+      double d = maxAbsDiff(branch.lastPredX0(), whole.lastPredX0()) / scale;
+      assertTrue(d <= 1e-5, count + " image(s): one control row per branch vs 2·batch rows: " + d);
+    }
   }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * a fixed seed gives the same picture twice, and its text is measured the README's way: words the
  * synthetic training vocabulary never contains, one line each at a fixed place, read back by the
  * package's own {@code ocr_recognizer} (RGB crops, as it was trained). {@code
- * -Danytext2.default.samples=DIR} also writes the pictures there; the scores are printed.
+ * -Danytext2.default.samples=DIR} also writes the pictures there, {@code -Danytext2.default.cfg=S} runs at
+ * another guidance scale than 9 (for packages under study); the scores are printed.
  */
 class DefaultModelTest {
   /** Held out: none of these is a word of the synthetic generator's Latin vocabulary. */
@@ -60,7 +61,8 @@ class DefaultModelTest {
   }
 
   static AnyText2Request request(String word, long seed) {
-    return AnyText2Request.generate(PROMPT).line(TextLine.of(word).at(PLACE)).size(128, 128).steps(20).seed(seed).build();
+    return AnyText2Request.generate(PROMPT).line(TextLine.of(word).at(PLACE)).size(128, 128).steps(20).seed(seed)
+        .cfgScale(Float.parseFloat(System.getProperty("anytext2.default.cfg", "9"))).build();
   }
 
   /** What the package's recognizer reads at {@link #PLACE}. */

@@ -109,4 +109,26 @@ public final class OnnxLoops {
   public static Value float32(OnnxOps op, Value x) {
     return op.casts().as(x, ElemType.FLOAT);
   }
+
+  /**
+   * Branch rows repeated to a batch: {@code rows} is [2·M, ...] (the cond rows, then the uncond rows)
+   * and {@code like} is [N, ...] with M = 1 or M = N; returns [2·N, ...] with each branch's rows
+   * repeated N / M times (cond block first). The ControlNet maps of a request are the same for every
+   * image of a branch, so they can travel at M = 1 and be widened here, on the device.
+   */
+  public static Value repeatBranchRows(OnnxOps op, Value rows, Value like) {
+    GraphBuilder g = op.graph();
+    String tail = g.node("Shape", "branches", List.of(rows.name()), attr("start", 1L));
+    String n = g.node("Shape", "branches", List.of(like.name()), attr("start", 0L), attr("end", 1L));
+    String two = g.int64Vector(2);
+    String minusOne = g.int64Vector(-1);
+    String split = g.node("Concat", "branches", List.of(two, minusOne, tail), attr("axis", 0L));
+    String byBranch = g.node("Reshape", "branches", List.of(rows.name(), split));
+    String wide = g.node("Concat", "branches", List.of(two, n, tail), attr("axis", 0L));
+    String expanded = g.node("Expand", "branches", List.of(byBranch, wide));
+    String flat = g.node("Concat", "branches", List.of(minusOne, tail), attr("axis", 0L));
+    long[] shape = rows.shape();
+    shape[0] = -1;
+    return new Value(g.node("Reshape", "branches", List.of(expanded, flat)), rows.type(), shape);
+  }
 }

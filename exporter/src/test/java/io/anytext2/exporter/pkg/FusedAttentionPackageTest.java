@@ -138,8 +138,9 @@ class FusedAttentionPackageTest {
     int batch = 2;
     long down = manifest.config().vae().downFactor();
     long latent = 8; // three halvings in the tiny UNet (channel_mult of 4 levels)
-    Map<String, Long> dims = new HashMap<>(Map.of("batch", (long) batch, "guided_batch", 2L * batch, "tokens", 77L,
-        "steps", 3L, "latent_height", latent, "latent_width", latent, "height", latent * down, "width", latent * down));
+    // the sampler's control maps with one row per branch, widened to the batch inside the graph
+    Map<String, Long> dims = new HashMap<>(Map.of("batch", (long) batch, "guided_batch", 2L * batch, GraphNames.SMP_CONTROL_ROWS, 2L,
+        "tokens", 77L, "steps", 3L, "latent_height", latent, "latent_width", latent, "height", latent * down, "width", latent * down));
     for (int level = 0; level < 4; level++) {
       dims.put("latent_height_" + level, latent >> level);
       dims.put("latent_width_" + level, latent >> level);

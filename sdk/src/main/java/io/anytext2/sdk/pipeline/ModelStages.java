@@ -1,6 +1,7 @@
 package io.anytext2.sdk.pipeline;
 
 import io.anytext2.nn.pkg.GraphNames;
+import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.runtime.GraphStage;
 import io.anytext2.sdk.runtime.ModelPackage;
 import io.anytext2.sdk.runtime.RuntimeOptions;
@@ -89,6 +90,17 @@ public final class ModelStages implements AutoCloseable {
       opened.add(sampler);
     }
     return sampler;
+  }
+
+  /**
+   * Whether the sampler graph takes the control maps with one row per branch and widens them to the
+   * batch itself (dim 0 named {@link GraphNames#SMP_CONTROL_ROWS}); older graphs take 2·batch rows.
+   */
+  public boolean samplerTakesBranchControls() {
+    ModelManifest.Graph g = pkg.manifest().graphs().get(GraphNames.SAMPLER);
+    if (g == null) return false;
+    return g.inputs().stream().filter(t -> t.name().equals(GraphNames.controlName(0)))
+        .anyMatch(t -> GraphNames.SMP_CONTROL_ROWS.equals(t.shape().get(0)));
   }
 
   private static boolean hasSampler(ModelPackage pkg) {

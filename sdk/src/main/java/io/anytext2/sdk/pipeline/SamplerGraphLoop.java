@@ -35,16 +35,31 @@ final class SamplerGraphLoop {
   static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
       List<FloatTensor> ctrlCond, FloatTensor ctxUncond, List<FloatTensor> ctrlUncond, SamplingParams params,
       StepListener listener) {
-    GraphStage sampler = stages.sampler();
-    int batch = (int) xT.dim(0);
     List<FloatTensor> both = new ArrayList<>();
     for (int k = 0; k < ctrlCond.size(); k++) both.add(FloatTensor.concatBatch(ctrlCond.get(k), ctrlUncond.get(k)));
-    Map<String, Object> fixed = new HashMap<>(UNetCalls.fixedInputs(FloatTensor.concatBatch(ctxCond, ctxUncond), both,
-        params.attnxScale()));
+    return run(stages, chunk, ddim, xT, FloatTensor.concatBatch(ctxCond, ctxUncond), both, Map.of(), params, listener);
+  }
+
+  /**
+   * As above with the control maps as the ControlNet returned them for both branches (one row per
+   * branch, cond first; {@link ModelStages#samplerTakesBranchControls()} graphs only), still in native
+   * memory: no copy through Java, and one row per branch whatever the batch.
+   */
+  static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
+      FloatTensor ctxUncond, Map<String, ai.onnxruntime.OnnxTensor> branchControls, SamplingParams params, StepListener listener) {
+    return run(stages, chunk, ddim, xT, FloatTensor.concatBatch(ctxCond, ctxUncond), List.of(), branchControls, params, listener);
+  }
+
+  private static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor contexts,
+      List<FloatTensor> controls, Map<String, ai.onnxruntime.OnnxTensor> nativeControls, SamplingParams params,
+      StepListener listener) {
+    GraphStage sampler = stages.sampler();
+    int batch = (int) xT.dim(0);
+    Map<String, Object> fixed = new HashMap<>(UNetCalls.fixedInputs(contexts, controls, params.attnxScale()));
     fixed.put(GraphNames.SMP_IN_CFG, FloatTensor.scalar(params.cfgScale()));
     FloatTensor x = xT;
     int total = ddim.stepCount();
-    try (GraphStage.Pinned pinned = sampler.pin(fixed)) {
+    try (GraphStage.Pinned pinned = sampler.pin(fixed, nativeControls)) {
       for (int from = 0; from < total; from += chunk) {
         int to = Math.min(total, from + chunk);
         Map<String, FloatTensor> out = sampler.run(stepInputs(ddim, from, to, 2 * batch, x), pinned);

@@ -10,8 +10,10 @@ package io.anytext2.sdk.pipeline;
  *     native tensors once instead of once per UNet call
  * @param loopChunk when above 0 and the package has the sampler graph: run up to this many DDIM steps
  *     per call of that graph (an ONNX Loop, so the control maps reach the device once per call, not
- *     once per step); the step listener then hears after each chunk. Used for batched guidance with
- *     η = 0 and no trace; otherwise, and with 0, the loop calls the UNet step by step
+ *     once per step); the step listener then hears after each chunk. A run without a listener
+ *     ({@link StepListener#NONE}) makes one call for all steps (nothing to report, and every call sends
+ *     the contexts and maps again). Used for batched guidance with η = 0 and no trace; otherwise, and
+ *     with 0, the loop calls the UNet step by step
  */
 public record SamplerOptions(boolean batchGuidance, boolean pinInputs, int loopChunk) {
   /** Steps per sampler-graph call by default: progress five times in a 20-step request. */

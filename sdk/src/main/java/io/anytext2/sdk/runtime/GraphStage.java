@@ -32,6 +32,7 @@ public final class GraphStage implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   /** Per-call options (arena shrinkage in low-GPU-memory mode); null for ONNX Runtime's defaults. */
   private final OrtSession.RunOptions runOptions;
+  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
   private GraphStage(String name, OrtSession session, ModelManifest.Graph spec, OrtSession.RunOptions runOptions) {
     this.name = name;
@@ -82,6 +83,7 @@ public final class GraphStage implements AutoCloseable {
    * inputs}; the pinned tensors stay open for the next call.
    */
   public Map<String, FloatTensor> run(Map<String, Object> inputs, Pinned pinned) {
+    calls.incrementAndGet();
     Map<String, OnnxTensor> native_ = new HashMap<>();
     try {
       for (Map.Entry<String, Object> e : inputs.entrySet()) {
@@ -97,14 +99,7 @@ public final class GraphStage implements AutoCloseable {
       }
       try (OrtSession.Result r = runOptions == null ? session.run(all) : session.run(all, runOptions)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, OnnxValue> e : r) {
-          OnnxTensor t = (OnnxTensor) e.getValue();
-          long[] shape = t.getInfo().getShape();
-          FloatBuffer fb = t.getFloatBuffer();
-          float[] data = new float[fb.remaining()];
-          fb.get(data);
-          out.put(e.getKey(), new FloatTensor(data, shape));
-        }
+        for (Map.Entry<String, OnnxValue> e : r) out.put(e.getKey(), toFloatTensor((OnnxTensor) e.getValue()));
         return out;
       }
     } catch (OrtException e) {
@@ -112,6 +107,11 @@ public final class GraphStage implements AutoCloseable {
     } finally {
       native_.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /** How many times this graph has run (both {@code run} forms and {@link #runNative}). */
+  public long calls() {
+    return calls.get();
   }
 
   /** An int64 input (token ids). */
@@ -124,27 +124,99 @@ public final class GraphStage implements AutoCloseable {
    */
   public static final class Pinned implements AutoCloseable {
     private final Map<String, OnnxTensor> tensors;
+    private final java.util.Set<String> owned;
 
-    private Pinned(Map<String, OnnxTensor> tensors) {
+    private Pinned(Map<String, OnnxTensor> tensors, java.util.Set<String> owned) {
       this.tensors = tensors;
+      this.owned = owned;
     }
 
+    /** Closes the tensors this pin converted (borrowed ones stay with their owner). */
     @Override
     public void close() {
-      tensors.values().forEach(OnnxTensor::close);
+      tensors.forEach((k, t) -> {
+        if (owned.contains(k)) t.close();
+      });
     }
   }
 
   /** Converts {@code inputs} to native tensors for {@link #run(Map, Pinned)}; the caller closes them. */
   public Pinned pin(Map<String, Object> inputs) {
+    return pin(inputs, Map.of());
+  }
+
+  /**
+   * As {@link #pin(Map)}, plus {@code borrowed}: native tensors another graph returned ({@link
+   * #runNative}), passed on without a copy through Java; they stay open until their owner closes them.
+   */
+  public Pinned pin(Map<String, Object> inputs, Map<String, OnnxTensor> borrowed) {
     Map<String, OnnxTensor> out = new HashMap<>();
     try {
       for (Map.Entry<String, Object> e : inputs.entrySet()) out.put(e.getKey(), toNative(e.getKey(), e.getValue(), true));
-      return new Pinned(out);
+      java.util.Set<String> owned = new java.util.HashSet<>(out.keySet());
+      for (Map.Entry<String, OnnxTensor> e : borrowed.entrySet()) {
+        if (out.putIfAbsent(e.getKey(), e.getValue()) != null) {
+          throw new IllegalArgumentException("input " + e.getKey() + " of graph " + name + " given twice");
+        }
+      }
+      return new Pinned(out, owned);
     } catch (OrtException | RuntimeException e) {
-      out.values().forEach(OnnxTensor::close);
+      for (Map.Entry<String, OnnxTensor> t : out.entrySet()) if (!borrowed.containsKey(t.getKey())) t.getValue().close();
       throw new InferenceException("graph '" + name + "': cannot create input tensors: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * Outputs left in ONNX Runtime's native memory, for another graph's inputs ({@link #pin(Map, Map)}):
+   * large outputs such as the 13 ControlNet maps then skip the two copies into and out of Java arrays.
+   */
+  public static final class NativeOutputs implements AutoCloseable {
+    private final OrtSession.Result result;
+    private final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+
+    private NativeOutputs(OrtSession.Result result) {
+      this.result = result;
+      for (Map.Entry<String, OnnxValue> e : result) tensors.put(e.getKey(), (OnnxTensor) e.getValue());
+    }
+
+    /** The outputs by name; valid until {@link #close()}. */
+    public Map<String, OnnxTensor> tensors() {
+      return java.util.Collections.unmodifiableMap(tensors);
+    }
+
+    /** A copy of one output in Java memory. */
+    public FloatTensor read(String output) {
+      OnnxTensor t = tensors.get(output);
+      if (t == null) throw new IllegalArgumentException("no output " + output + "; outputs are " + tensors.keySet());
+      return toFloatTensor(t);
+    }
+
+    @Override
+    public void close() {
+      result.close();
+    }
+  }
+
+  /** Runs the graph and keeps its outputs native (see {@link NativeOutputs}); the caller closes them. */
+  public NativeOutputs runNative(Map<String, Object> inputs) {
+    calls.incrementAndGet();
+    Map<String, OnnxTensor> native_ = new HashMap<>();
+    try {
+      for (Map.Entry<String, Object> e : inputs.entrySet()) native_.put(e.getKey(), toNative(e.getKey(), e.getValue(), false));
+      return new NativeOutputs(runOptions == null ? session.run(native_) : session.run(native_, runOptions));
+    } catch (OrtException e) {
+      throw new InferenceException("graph '" + name + "' failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      native_.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static FloatTensor toFloatTensor(OnnxTensor t) {
+    long[] shape = t.getInfo().getShape();
+    FloatBuffer fb = t.getFloatBuffer();
+    float[] data = new float[fb.remaining()];
+    fb.get(data);
+    return new FloatTensor(data, shape);
   }
 
   private OnnxTensor toNative(String input, Object v, boolean direct) throws OrtException {

@@ -102,9 +102,11 @@ public final class SyntheticAnyWord {
    * VAE's 8x downsampling (the default model uses 1-2 lines of one word at 18-32 %). {@code simple}
    * draws plain backgrounds (a flat or gradient fill: no shapes, no grain) and near-upright lines
    * without perspective: the easy regime in which a tiny model trained for minutes can learn letters.
+   * {@code upper} makes every Latin line one upper-case word of 3-6 letters (half vocabulary words, half
+   * random letters; {@code maxWords} is then ignored): 26 shapes instead of 90-odd, in every combination.
    */
-  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple) {
-    public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18, false);
+  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple, boolean upper) {
+    public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18, false, false);
 
     public Layout {
       if (maxLines < 1 || maxLines > 5) {
@@ -167,7 +169,7 @@ public final class SyntheticAnyWord {
     for (int k = 0; k < n; k++) {
       Script script = options.scripts().get(rng.nextInt(options.scripts().size()));
       String text = switch (script) {
-        case LATIN -> SyntheticWords.latin(rng, layout.maxWords());
+        case LATIN -> layout.upper() ? SyntheticWords.latinUpper(rng) : SyntheticWords.latin(rng, layout.maxWords());
         case CHINESE -> SyntheticWords.chinese(rng);
         case KOREAN -> SyntheticWords.korean(rng);
       };

@@ -79,6 +79,27 @@ final class SyntheticWords {
     return sb.toString();
   }
 
+  /**
+   * One upper-case Latin word: half the time a vocabulary word of at most 6 letters, otherwise 3-5 random
+   * letters, so that a small model sees letters in every combination instead of memorising whole words
+   * (held-out words are then in its distribution).
+   */
+  static String latinUpper(Random rng) {
+    if (rng.nextBoolean()) {
+      String w;
+      do {
+        w = LATIN.get(rng.nextInt(LATIN.size()));
+      } while (w.length() > 6);
+      return w.toUpperCase(java.util.Locale.ROOT);
+    }
+    int n = 3 + rng.nextInt(3);
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append((char) ('A' + rng.nextInt(26)));
+    }
+    return sb.toString();
+  }
+
   /** A common word or 2-6 random common characters. */
   static String chinese(Random rng) {
     if (rng.nextBoolean()) {

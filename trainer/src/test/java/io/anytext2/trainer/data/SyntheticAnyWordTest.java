@@ -46,7 +46,7 @@ class SyntheticAnyWordTest {
   void layoutLimitsLinesWordsAndHeight() {
     List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
     SyntheticAnyWord gen = new SyntheticAnyWord(
-        new SyntheticAnyWord.Options(128, 3, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false)));
+        new SyntheticAnyWord.Options(128, 3, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false, false)));
     double shortest = Double.MAX_VALUE;
     double sum = 0;
     int lines = 0;
@@ -64,17 +64,17 @@ class SyntheticAnyWordTest {
     // long words are shrunk to fit the image, but not to the default layout's 6 % (8 px); most keep 20-30 %
     assertTrue(shortest >= 0.08 * 128, "shortest line height " + shortest);
     assertTrue(sum / lines >= 0.17 * 128, "mean line height " + sum / lines);
-    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(6, 1, 0.1, 0.2, false));
-    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2, false));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(6, 1, 0.1, 0.2, false, false));
+    assertThrows(IllegalArgumentException.class, () -> new SyntheticAnyWord.Layout(1, 1, 0.3, 0.2, false, false));
   }
 
   @Test
   void simpleLayoutHasSmoothBackgroundsAndUprightLines() {
     List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
     SyntheticAnyWord simple = new SyntheticAnyWord(
-        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, true)));
+        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, true, false)));
     SyntheticAnyWord mixed = new SyntheticAnyWord(
-        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false)));
+        new SyntheticAnyWord.Options(128, 5, latin, new SyntheticAnyWord.Layout(2, 1, 0.2, 0.3, false, false)));
     double simpleRoughness = 0;
     double mixedRoughness = 0;
     for (int i = 0; i < 20; i++) {
@@ -90,6 +90,24 @@ class SyntheticAnyWordTest {
     // fills and gradients change by about one level between neighbours; grain and shapes by far more
     assertTrue(simpleRoughness / 20 < 2, "simple backgrounds are smooth: " + simpleRoughness / 20);
     assertTrue(mixedRoughness > 3 * simpleRoughness, "mixed " + mixedRoughness + " vs simple " + simpleRoughness);
+  }
+
+  @Test
+  void uppercaseLayoutDrawsOneUpperCaseWordOfThreeToSixLetters() {
+    List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
+    SyntheticAnyWord gen = new SyntheticAnyWord(
+        new SyntheticAnyWord.Options(128, 9, latin, new SyntheticAnyWord.Layout(2, 3, 0.25, 0.4, true, true)));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int lines = 0;
+    for (int i = 0; i < 40; i++) {
+      for (SyntheticAnyWord.SynthLine l : gen.render(i).lines()) {
+        lines++;
+        assertTrue(l.text().matches("[A-Z]{3,6}"), "one upper-case word of 3-6 letters, found '" + l.text() + "'");
+        seen.add(l.text());
+      }
+    }
+    // random letter strings make nearly every line a new word (the vocabulary alone repeats far more)
+    assertTrue(seen.size() >= 0.7 * lines, seen.size() + " distinct words in " + lines + " lines");
   }
 
   /** Mean absolute difference between horizontally neighbouring bytes of the same channel. */
