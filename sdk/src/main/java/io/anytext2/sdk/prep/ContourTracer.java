@@ -33,6 +33,49 @@ public final class ContourTracer {
    * list, so the contour found last in the raster scan comes first [unverified for OpenCV 5].
    */
   public static List<Polygon> external(Mask mask, Approximation method) {
+    // Text and position masks cover a small part of the picture, and the work below is per component
+    // and per pixel: trace the bounding box of the set pixels with a one-pixel background margin (a
+    // ring of background around everything, so "connected to the outside" and every contour are the
+    // ones of the whole mask), then move the points back.
+    int[] box = bounds(mask);
+    if (box == null) return List.of();
+    int x0 = Math.max(0, box[0] - 1), y0 = Math.max(0, box[1] - 1);
+    int x1 = Math.min(mask.width() - 1, box[2] + 1), y1 = Math.min(mask.height() - 1, box[3] + 1);
+    if (x0 == 0 && y0 == 0 && x1 == mask.width() - 1 && y1 == mask.height() - 1) return externalInFrame(mask, method);
+    int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
+    byte[] src = mask.bits();
+    byte[] roi = new byte[rw * rh];
+    for (int y = 0; y < rh; y++) System.arraycopy(src, (y0 + y) * mask.width() + x0, roi, y * rw, rw);
+    List<Polygon> out = new ArrayList<>();
+    for (Polygon p : externalInFrame(Mask.wrap(rw, rh, roi), method)) {
+      List<IntPoint> moved = new ArrayList<>(p.size());
+      for (IntPoint q : p.points()) moved.add(new IntPoint(q.x() + x0, q.y() + y0));
+      out.add(new Polygon(moved));
+    }
+    return out;
+  }
+
+  /** {x0, y0, x1, y1} (inclusive) of the set pixels, or null for an empty mask. */
+  private static int[] bounds(Mask mask) {
+    int w = mask.width(), h = mask.height();
+    byte[] bits = mask.bits();
+    int x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (int y = 0; y < h; y++) {
+      int row = y * w;
+      for (int x = 0; x < w; x++) {
+        if (bits[row + x] != 0) {
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y0 == h) y0 = y;
+          y1 = y;
+        }
+      }
+    }
+    return x1 < 0 ? null : new int[] {x0, y0, x1, y1};
+  }
+
+  /** {@link #external} traced over the whole frame of {@code mask} (package-private for the equivalence test). */
+  static List<Polygon> externalInFrame(Mask mask, Approximation method) {
     int w = mask.width();
     int h = mask.height();
     ConnectedComponents.Labeling labeling = ConnectedComponents.find(mask);

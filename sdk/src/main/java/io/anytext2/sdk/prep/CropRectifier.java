@@ -68,10 +68,13 @@ public final class CropRectifier {
       th32[i] = (float) theta[i]; // the original casts theta to a float32 tensor
     }
     float[] data = src.raw();
+    double[] xns = new double[outW];
+    for (int u = 0; u < outW; u++) xns[u] = linspace(u, w, f32);
+    double[] weights = new double[4];
     for (int v = 0; v < outH; v++) {
       double yn = linspace(v, h, f32);
       for (int u = 0; u < outW; u++) {
-        double xn = linspace(u, w, f32);
+        double xn = xns[u];
         double gx;
         double gy;
         double ix;
@@ -90,8 +93,11 @@ public final class CropRectifier {
           ix = ((gx32 + 1.0) / 2) * (w - 1);
           iy = ((gy32 + 1.0) / 2) * (h - 1);
         }
+        int x0 = (int) Math.floor(ix);
+        int y0 = (int) Math.floor(iy);
+        bilinearWeights(ix, iy, x0, y0, f32, weights);
         for (int ch = 0; ch < c; ch++) {
-          double val = bilinear(data, ch, h, w, ix, iy, f32);
+          double val = bilinear(data, ch * h * w, h, w, x0, y0, weights, f32);
           out[(ch * outH + v) * outW + u] = (float) Math.max(0, Math.min(255, val));
         }
       }
@@ -201,29 +207,30 @@ public final class CropRectifier {
     return i < half ? -1 + step * i : 1 - step * (n - 1 - i);
   }
 
-  /** grid_sample's bilinear tap with zero padding outside the image. */
-  private static double bilinear(
-      float[] data, int ch, int h, int w, double ix, double iy, boolean f32) {
-    int x0 = (int) Math.floor(ix);
-    int y0 = (int) Math.floor(iy);
+  /** grid_sample's bilinear weights nw, ne, sw, se of the tap at (ix, iy), whose top-left pixel is (x0, y0). */
+  private static void bilinearWeights(double ix, double iy, int x0, int y0, boolean f32, double[] out) {
     int x1 = x0 + 1;
     int y1 = y0 + 1;
-    double nw = (x1 - ix) * (y1 - iy);
-    double ne = (ix - x0) * (y1 - iy);
-    double sw = (x1 - ix) * (iy - y0);
-    double se = (ix - x0) * (iy - y0);
     if (f32) {
-      nw = (float) ((float) (x1 - ix) * (float) (y1 - iy));
-      ne = (float) ((float) (ix - x0) * (float) (y1 - iy));
-      sw = (float) ((float) (x1 - ix) * (float) (iy - y0));
-      se = (float) ((float) (ix - x0) * (float) (iy - y0));
+      out[0] = (float) ((float) (x1 - ix) * (float) (y1 - iy));
+      out[1] = (float) ((float) (ix - x0) * (float) (y1 - iy));
+      out[2] = (float) ((float) (x1 - ix) * (float) (iy - y0));
+      out[3] = (float) ((float) (ix - x0) * (float) (iy - y0));
+    } else {
+      out[0] = (x1 - ix) * (y1 - iy);
+      out[1] = (ix - x0) * (y1 - iy);
+      out[2] = (x1 - ix) * (iy - y0);
+      out[3] = (ix - x0) * (iy - y0);
     }
-    int plane = ch * h * w;
+  }
+
+  /** grid_sample's bilinear tap of one channel plane with zero padding outside the image (weights from {@link #bilinearWeights}). */
+  private static double bilinear(float[] data, int plane, int h, int w, int x0, int y0, double[] weights, boolean f32) {
     double out = 0;
-    out = acc(out, tap(data, plane, h, w, x0, y0), nw, f32);
-    out = acc(out, tap(data, plane, h, w, x1, y0), ne, f32);
-    out = acc(out, tap(data, plane, h, w, x0, y1), sw, f32);
-    out = acc(out, tap(data, plane, h, w, x1, y1), se, f32);
+    out = acc(out, tap(data, plane, h, w, x0, y0), weights[0], f32);
+    out = acc(out, tap(data, plane, h, w, x0 + 1, y0), weights[1], f32);
+    out = acc(out, tap(data, plane, h, w, x0, y0 + 1), weights[2], f32);
+    out = acc(out, tap(data, plane, h, w, x0 + 1, y0 + 1), weights[3], f32);
     return out;
   }
 

@@ -72,7 +72,8 @@ final class RgbaLayer {
   /**
    * {@code layer.rotate(angle, expand=1, center=(cx, cy))} with nearest-neighbour sampling:
    * Pillow's inverse affine matrix (coefficients rounded to 15 decimals), the expanded size, and
-   * its 16.16 fixed-point sampling loop. Angle in degrees, counter-clockwise as displayed.
+   * its 16.16 fixed-point sampling loop. Angle in degrees, counter-clockwise as displayed. Returns
+   * this layer itself when the map is the identity (upright text), which the sampling loop would copy.
    */
   RgbaLayer rotateExpand(double angle, double cx, double cy) {
     double deg = angle % 360.0;
@@ -103,6 +104,9 @@ final class RgbaLayer {
     t = apply(m, -(nw - width) / 2.0, -(nh - height) / 2.0);
     m[2] = t[0];
     m[5] = t[1];
+    if (nw == width && nh == height && m[0] == 1 && m[1] == 0 && m[2] == 0 && m[3] == 0 && m[4] == 1 && m[5] == 0) {
+      return this; // upright text: the nearest-neighbour identity map would copy every pixel to itself
+    }
     RgbaLayer out = new RgbaLayer(nw, nh);
     if (m[1] == 0 && m[3] == 0) {
       scaleAffine(out, m);
@@ -130,6 +134,9 @@ final class RgbaLayer {
         }
         int o = (y * width + x) * 4;
         int a = rgba[o + 3] & 255;
+        if (a == 0) {
+          continue; // blend(0, 0, c) = 0: the canvas is black already
+        }
         int d = (cy * canvasWidth + cx) * 3;
         for (int c = 0; c < 3; c++) {
           out[d + c] = (byte) blend(a, 0, rgba[o + c] & 255);
