@@ -19,6 +19,10 @@ package io.anytext2.trainer.data;
  * @param rescalePolygons map polygons from the image's own pixel frame to the S frame when the
  *     image is resized. The original (false) keeps polygon coordinates as they are (P-18), which is
  *     the same thing for 512×512 images at S = 512.
+ * @param captionDropout probability a sample gets the captions of the unconditional branch (the
+ *     negative prompt as image caption, "" as text caption, MODEL.md §2.1) — 0 in the original, whose
+ *     frozen SD base already has an unconditional branch (P-9); a model trained from scratch needs it
+ *     for classifier-free guidance. Drawn last, so a sample is otherwise the one it would have been.
  */
 public record SampleConfig(
     int size,
@@ -33,7 +37,8 @@ public record SampleConfig(
     boolean fontHintRandaug,
     double colorProb,
     boolean randFont,
-    boolean rescalePolygons) {
+    boolean rescalePolygons,
+    double captionDropout) {
 
   /** The frame the constant pixel sizes of the spec refer to. */
   public static final int REFERENCE_SIZE = 512;
@@ -55,6 +60,7 @@ public record SampleConfig(
     probability("maskRatio", maskRatio);
     probability("fontHintProb", fontHintProb);
     probability("colorProb", colorProb);
+    probability("captionDropout", captionDropout);
     if (!(fontHintAreaMin >= 0 && fontHintAreaMin <= fontHintAreaMax && fontHintAreaMax <= 1)) {
       throw new IllegalArgumentException(
           "expected 0 <= fontHintAreaMin <= fontHintAreaMax <= 1, found [" + fontHintAreaMin + ", " + fontHintAreaMax + "]");
@@ -69,26 +75,31 @@ public record SampleConfig(
 
   /** train.py: 512 px, 5 lines, 20 chars, generation only, font hints 0.8 / [0.7, 1] / randaug. */
   public static SampleConfig official() {
-    return new SampleConfig(512, 5, 20, 1.0, 0.0, 128, 0.8, 0.7, 1.0, true, 1.0, true, true);
+    return new SampleConfig(512, 5, 20, 1.0, 0.0, 128, 0.8, 0.7, 1.0, true, 1.0, true, true, 0.0);
   }
 
   public SampleConfig withSize(int newSize) {
     return new SampleConfig(newSize, maxLines, maxChars, maskPosProb, maskRatio, truncCap, fontHintProb,
-        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons);
+        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons, captionDropout);
   }
 
   public SampleConfig withMaskRatio(double ratio) {
     return new SampleConfig(size, maxLines, maxChars, maskPosProb, ratio, truncCap, fontHintProb,
-        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons);
+        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons, captionDropout);
   }
 
   public SampleConfig withFontHintProb(double p) {
     return new SampleConfig(size, maxLines, maxChars, maskPosProb, maskRatio, truncCap, p,
-        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons);
+        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons, captionDropout);
   }
 
   public SampleConfig withColorProb(double p) {
     return new SampleConfig(size, maxLines, maxChars, maskPosProb, maskRatio, truncCap, fontHintProb,
-        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, p, randFont, rescalePolygons);
+        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, p, randFont, rescalePolygons, captionDropout);
+  }
+
+  public SampleConfig withCaptionDropout(double p) {
+    return new SampleConfig(size, maxLines, maxChars, maskPosProb, maskRatio, truncCap, fontHintProb,
+        fontHintAreaMin, fontHintAreaMax, fontHintRandaug, colorProb, randFont, rescalePolygons, p);
   }
 }

@@ -1,6 +1,7 @@
 package io.anytext2.trainer.data;
 
 import io.anytext2.sdk.prep.FontFace;
+import io.anytext2.sdk.prompt.PromptParser;
 import io.anytext2.sdk.prep.GlyphRenderer;
 import io.anytext2.sdk.prep.IntPoint;
 import io.anytext2.sdk.prep.Polygon;
@@ -180,6 +181,10 @@ public final class SampleProcessor {
     byte[] inv = new byte[s * s];
     for (Polygon p : lossPolygons) {
       orInto(inv, PolygonRasterizer.fill(s, s, p).data());
+    }
+    if (config.captionDropout() > 0 && rng.nextDouble() < config.captionDropout()) {
+      imageCaption = PromptParser.DEFAULT_N_PROMPT; // what the unconditional branch reads at inference
+      textCaption = "";
     }
     return new TrainingSample(s, image, masked, imageCaption, textCaption, glyphs, glyphLines, positions,
         ImageOps.toFloats(hintUnion), ImageOps.toFloats(inv), colors,

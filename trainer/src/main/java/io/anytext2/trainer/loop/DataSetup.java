@@ -44,7 +44,7 @@ public final class DataSetup {
     AnyWordDataset dataset = AnyWordDataset.load(sources);
     if (dataset.malformedCount() > 0) LOG.warn("{} malformed annotation entries skipped", dataset.malformedCount());
     SampleConfig sc = SampleConfig.official().withSize(d.size()).withMaskRatio(d.maskRatio()).withFontHintProb(d.fontHintProb())
-        .withColorProb(d.colorProb());
+        .withColorProb(d.colorProb()).withCaptionDropout(d.captionDropout());
     return loader(new SampleProcessor(sc).source(dataset), cfg.train().seed(), d.workers(), d.prefetch());
   }
 

@@ -50,7 +50,7 @@ public record TrainingConfig(
    * @param synthetic number of synthetic samples (used when no json is given)
    */
   public record Data(List<Path> json, double percent, int synthetic, String syntheticScripts, int size, double maskRatio,
-      double fontHintProb, double colorProb, int workers, int prefetch) {}
+      double fontHintProb, double colorProb, int workers, int prefetch, double captionDropout) {}
 
   /**
    * @param device where to train ({@code auto}, {@code cpu}, {@code cuda}, {@code cuda:N}); the
@@ -91,7 +91,7 @@ public record TrainingConfig(
     Section m = r.section("model", Set.of("config", "init", "ocr_dictionary", "sd_locked", "unlock_qkv", "ocr_conv1_channels",
         "ocr_classes", "stage", "from_scratch"));
     Section d = r.section("data", Set.of("json", "percent", "synthetic", "synthetic_scripts", "size", "mask_ratio", "font_hint_prob", "color_prob",
-        "workers", "prefetch"));
+        "workers", "prefetch", "caption_dropout"));
     Section t = r.section("train", Set.of("seed", "batch_size", "accumulate_grad_batches", "epochs", "learning_rate", "beta1",
         "beta2", "eps", "weight_decay", "device"));
     Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight", "kl_weight"));
@@ -110,7 +110,7 @@ public record TrainingConfig(
     Data data = new Data(json, d.number("percent", 1.0), d.integer("synthetic", 0), d.string("synthetic_scripts", "latin"),
         d.integer("size", 512),
         d.number("mask_ratio", 0.0), d.number("font_hint_prob", 0.8), d.number("color_prob", 1.0), d.integer("workers", 2),
-        d.integer("prefetch", 2));
+        d.integer("prefetch", 2), d.number("caption_dropout", 0.0));
     if (json.isEmpty() && data.synthetic() <= 0) {
       throw new IllegalArgumentException("training config " + file + ": data needs json files or a synthetic sample count");
     }

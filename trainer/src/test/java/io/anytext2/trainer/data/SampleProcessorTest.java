@@ -160,6 +160,32 @@ class SampleProcessorTest {
     assertTrue(anyDifference, "different seeds give different augmentations");
   }
 
+  /**
+   * Caption dropout (from-scratch models): about the asked share of samples read the unconditional
+   * captions (negative prompt, ""), and everything else of a sample is what it is without dropout.
+   */
+  @Test
+  void captionDropoutSwapsOnlyTheCaptions() {
+    RgbImage pic = picture(128, BOXES, WORDS);
+    AnyWordEntry e = entry(BOXES, WORDS, Languages.LATIN, "Two words");
+    SampleProcessor plain = new SampleProcessor(SampleConfig.official().withSize(128).withMaskRatio(0.5));
+    SampleProcessor dropping = new SampleProcessor(SampleConfig.official().withSize(128).withMaskRatio(0.5).withCaptionDropout(0.3));
+    int dropped = 0, n = 200;
+    for (long seed = 0; seed < n; seed++) {
+      TrainingSample a = plain.process(e, pic, new Random(seed));
+      TrainingSample b = dropping.process(e, pic, new Random(seed));
+      if (b.textCaption().isEmpty()) {
+        dropped++;
+        assertEquals(io.anytext2.sdk.prompt.PromptParser.DEFAULT_N_PROMPT, b.imageCaption());
+        b = new TrainingSample(b.size(), b.image(), b.maskedImage(), a.imageCaption(), a.textCaption(), b.glyphs(), b.glyphLines(),
+            b.positions(), b.fontHint(), b.invMask(), b.colors(), b.texts(), b.languages(), b.edit());
+      }
+      assertSame(a, b);
+    }
+    assertTrue(dropped > 0.2 * n && dropped < 0.4 * n, dropped + " of " + n + " samples dropped at p = 0.3");
+    assertThrows(IllegalArgumentException.class, () -> SampleConfig.official().withCaptionDropout(1.5));
+  }
+
   private static void assertSame(TrainingSample a, TrainingSample b) {
     assertArrayEquals(a.image(), b.image());
     assertArrayEquals(a.maskedImage(), b.maskedImage());

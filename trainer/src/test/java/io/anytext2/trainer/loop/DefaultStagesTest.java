@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.Checkpoints;
+import io.anytext2.trainer.data.TrainingSample;
 import io.anytext2.trainer.log.MetricsCsv;
 import io.anytext2.trainer.log.MetricsTable;
 import io.anytext2.trainer.model.TrainingStage;
@@ -111,6 +112,40 @@ class DefaultStagesTest {
     assertTrue(changed(before, after, CONTROL_KEY), "ControlNet trains");
     assertFalse(changed(before, after, VAE_KEY), "VAE frozen");
     assertFalse(changed(before, after, OCR_KEY), "recognizer frozen");
+  }
+
+  /**
+   * Caption dropout's samples (negative prompt, "" text caption: no placeholder for the lines they
+   * still carry) train like the others: the unconditional branch of a from-scratch model.
+   */
+  @Test
+  @Order(4)
+  void fromScratchStageTrainsOnUnconditionalCaptions() throws Exception {
+    List<TrainingSample> dropped = new java.util.ArrayList<>();
+    for (TrainingSample t : TinyRuns.samples(4)) {
+      dropped.add(new TrainingSample(t.size(), t.image(), t.maskedImage(), io.anytext2.sdk.prompt.PromptParser.DEFAULT_N_PROMPT, "",
+          t.glyphs(), t.glyphLines(), t.positions(), t.fontHint(), t.invMask(), t.colors(), t.texts(), t.languages(), t.edit()));
+    }
+    TrainingConfig cfg = config("anytext2");
+    Trainer.Result r = TinyRuns.train(cfg, new ListBatchSource(dropped, 2), tmp.resolve("anytext2-uncond"), 2, false, last("vae"));
+    assertEquals(2, r.globalStep());
+    assertEquals(0, r.skippedBatches());
+    MetricsTable m = MetricsCsv.read(tmp.resolve("anytext2-uncond").resolve("metrics.csv"));
+    assertTrue(Arrays.stream(m.column("loss_simple")).allMatch(v -> v > 0 && Double.isFinite(v)), "loss_simple logged");
+    assertTrue(changed(last("vae"), tmp.resolve("anytext2-uncond/checkpoints/last.safetensors"), UNET_INPUT_KEY), "UNet trains");
+    assertEquals(0.1, TrainingConfig.read(withLine("anytext2", "  caption_dropout: 0.1")).data().captionDropout(), 1e-12);
+  }
+
+  /** configs/default/NAME.yaml (absolute paths) with {@code line} added at the top of its data section. */
+  private static Path withLine(String name, String line) throws Exception {
+    Path dir = Path.of("configs/default").toAbsolutePath();
+    String text = Files.readString(dir.resolve(name + ".yaml"))
+        .replace("config: model.yaml", "config: " + dir.resolve("model.yaml"))
+        .replace("ocr_dictionary: latin_dict.txt", "ocr_dictionary: " + dir.resolve("latin_dict.txt"))
+        .replace("data:\n", "data:\n" + line + "\n");
+    Path file = Files.createDirectories(tmp.resolve("cfg")).resolve(name + "-extra.yaml");
+    Files.writeString(file, text);
+    return file;
   }
 
   @Test
