@@ -119,22 +119,11 @@ class SamplerGraphTest {
   @Test
   void packagesWithoutTheSamplerGraphRunStepByStep(@TempDir Path tmp) throws Exception {
     Path pkg = TinyPackage.get();
-    Path old = tmp.resolve("old");
-    Files.createDirectories(old);
-    try (Stream<Path> files = Files.list(pkg)) {
-      for (Path f : files.toList()) {
-        if (Files.isRegularFile(f) && !f.getFileName().toString().startsWith(GraphNames.SAMPLER + ".")) {
-          Files.createSymbolicLink(old.resolve(f.getFileName()), f);
-        } else if (Files.isDirectory(f)) {
-          Files.createSymbolicLink(old.resolve(f.getFileName()), f);
-        }
-      }
-    }
+    Path old = linkedCopy(pkg, tmp.resolve("old"), name -> !name.startsWith(GraphNames.SAMPLER + "."));
     ObjectMapper json = new ObjectMapper();
     ObjectNode manifest = (ObjectNode) json.readTree(pkg.resolve("manifest.json").toFile());
     assertNotNull(manifest.get("graphs").get(GraphNames.SAMPLER), "new packages ship the sampler graph");
     ((ObjectNode) manifest.get("graphs")).remove(GraphNames.SAMPLER);
-    Files.delete(old.resolve("manifest.json"));
     json.writeValue(old.resolve("manifest.json").toFile(), manifest);
     try (AnyText2Pipeline p = AnyText2Pipeline.open(old, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
       assertFalse(p.stages().hasSampler());
@@ -154,13 +143,7 @@ class SamplerGraphTest {
   @Test
   void samplerGraphsTakeOneControlRowPerBranchAndOlderOnesTheWholeBatch(@TempDir Path tmp) throws Exception {
     Path pkg = TinyPackage.get();
-    Path old = tmp.resolve("old-rows");
-    Files.createDirectories(old);
-    try (Stream<Path> files = Files.list(pkg)) {
-      for (Path f : files.toList()) {
-        if (!f.getFileName().toString().equals("manifest.json")) Files.createSymbolicLink(old.resolve(f.getFileName()), f);
-      }
-    }
+    Path old = linkedCopy(pkg, tmp.resolve("old-rows"), name -> true);
     ObjectMapper json = new ObjectMapper();
     ObjectNode manifest = (ObjectNode) json.readTree(pkg.resolve("manifest.json").toFile());
     int renamed = 0;
@@ -186,5 +169,20 @@ class SamplerGraphTest {
       double d = maxAbsDiff(branch.lastPredX0(), whole.lastPredX0()) / scale;
       assertTrue(d <= 1e-5, count + " image(s): one control row per branch vs 2·batch rows: " + d);
     }
+  }
+
+  /**
+   * A package folder of symbolic links to {@code pkg}'s entries whose names {@code keep} accepts; the
+   * manifest is never linked (each test writes its own, edited, into the folder).
+   */
+  private static Path linkedCopy(Path pkg, Path dir, java.util.function.Predicate<String> keep) throws Exception {
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(pkg)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (!name.equals("manifest.json") && keep.test(name)) Files.createSymbolicLink(dir.resolve(name), f);
+      }
+    }
+    return dir;
   }
 }
