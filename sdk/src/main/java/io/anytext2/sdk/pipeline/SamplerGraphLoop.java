@@ -1,5 +1,6 @@
 package io.anytext2.sdk.pipeline;
 
+import ai.onnxruntime.OnnxTensor;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.sdk.runtime.GraphStage;
 import io.anytext2.sdk.sched.DdimScheduler;
@@ -46,12 +47,12 @@ final class SamplerGraphLoop {
    * memory: no copy through Java, and one row per branch whatever the batch.
    */
   static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
-      FloatTensor ctxUncond, Map<String, ai.onnxruntime.OnnxTensor> branchControls, SamplingParams params, StepListener listener) {
+      FloatTensor ctxUncond, Map<String, OnnxTensor> branchControls, SamplingParams params, StepListener listener) {
     return run(stages, chunk, ddim, xT, FloatTensor.concatBatch(ctxCond, ctxUncond), List.of(), branchControls, params, listener);
   }
 
   private static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor contexts,
-      List<FloatTensor> controls, Map<String, ai.onnxruntime.OnnxTensor> nativeControls, SamplingParams params,
+      List<FloatTensor> controls, Map<String, OnnxTensor> nativeControls, SamplingParams params,
       StepListener listener) {
     GraphStage sampler = stages.sampler();
     int batch = (int) xT.dim(0);

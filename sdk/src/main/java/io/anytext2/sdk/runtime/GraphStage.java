@@ -12,10 +12,13 @@ import io.anytext2.sdk.tensor.FloatTensor;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One graph of a model package with its own ONNX Runtime session. The graph's inputs and outputs
@@ -32,7 +35,7 @@ public final class GraphStage implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   /** Per-call options (arena shrinkage in low-GPU-memory mode); null for ONNX Runtime's defaults. */
   private final OrtSession.RunOptions runOptions;
-  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong calls = new AtomicLong();
 
   private GraphStage(String name, OrtSession session, ModelManifest.Graph spec, OrtSession.RunOptions runOptions) {
     this.name = name;
@@ -124,9 +127,9 @@ public final class GraphStage implements AutoCloseable {
    */
   public static final class Pinned implements AutoCloseable {
     private final Map<String, OnnxTensor> tensors;
-    private final java.util.Set<String> owned;
+    private final Set<String> owned;
 
-    private Pinned(Map<String, OnnxTensor> tensors, java.util.Set<String> owned) {
+    private Pinned(Map<String, OnnxTensor> tensors, Set<String> owned) {
       this.tensors = tensors;
       this.owned = owned;
     }
@@ -150,18 +153,18 @@ public final class GraphStage implements AutoCloseable {
    * #runNative}), passed on without a copy through Java; they stay open until their owner closes them.
    */
   public Pinned pin(Map<String, Object> inputs, Map<String, OnnxTensor> borrowed) {
-    Map<String, OnnxTensor> out = new HashMap<>();
+    Map<String, OnnxTensor> converted = new HashMap<>();
     try {
-      for (Map.Entry<String, Object> e : inputs.entrySet()) out.put(e.getKey(), toNative(e.getKey(), e.getValue(), true));
-      java.util.Set<String> owned = new java.util.HashSet<>(out.keySet());
+      for (Map.Entry<String, Object> e : inputs.entrySet()) converted.put(e.getKey(), toNative(e.getKey(), e.getValue(), true));
+      Map<String, OnnxTensor> all = new HashMap<>(converted);
       for (Map.Entry<String, OnnxTensor> e : borrowed.entrySet()) {
-        if (out.putIfAbsent(e.getKey(), e.getValue()) != null) {
+        if (all.putIfAbsent(e.getKey(), e.getValue()) != null) {
           throw new IllegalArgumentException("input " + e.getKey() + " of graph " + name + " given twice");
         }
       }
-      return new Pinned(out, owned);
+      return new Pinned(all, Set.copyOf(converted.keySet()));
     } catch (OrtException | RuntimeException e) {
-      for (Map.Entry<String, OnnxTensor> t : out.entrySet()) if (!borrowed.containsKey(t.getKey())) t.getValue().close();
+      converted.values().forEach(OnnxTensor::close);
       throw new InferenceException("graph '" + name + "': cannot create input tensors: " + firstLine(e.getMessage()), e);
     }
   }
@@ -181,14 +184,7 @@ public final class GraphStage implements AutoCloseable {
 
     /** The outputs by name; valid until {@link #close()}. */
     public Map<String, OnnxTensor> tensors() {
-      return java.util.Collections.unmodifiableMap(tensors);
-    }
-
-    /** A copy of one output in Java memory. */
-    public FloatTensor read(String output) {
-      OnnxTensor t = tensors.get(output);
-      if (t == null) throw new IllegalArgumentException("no output " + output + "; outputs are " + tensors.keySet());
-      return toFloatTensor(t);
+      return Collections.unmodifiableMap(tensors);
     }
 
     @Override
