@@ -108,21 +108,22 @@ for v in $VARIANTS; do echo "== $v"; grep "^|" $W/res/$v/report.md 2>/dev/null |
 python3 - $W/res $VARIANTS <<'PY' || true
 import json, os, sys
 root, names = sys.argv[1], sys.argv[2:]
-print("| variant | attention | cuda options | case | ms/CFG step | min ms | median ms | peak GiB 1 img / all |")
-print("|---|---|---|---|---|---|---|---|")
+print("| variant | attention | cuda options | case | ms/CFG step | min ms | median ms | phases (median ms) | peak GiB 1 img / all |")
+print("|---|---|---|---|---|---|---|---|---|")
 def num(v, spec):  # EndToEnd writes NaN (one sampler call per request: no per-step time) as a string
     return format(v, spec) if isinstance(v, (int, float)) else str(v)
 for n in names:
     f = os.path.join(root, n, "report.json")
     if not os.path.exists(f):
-        print(f"| {n} | | | no report | | | | |"); continue
+        print(f"| {n} | | | no report | | | | | |"); continue
     r = json.load(open(f))
     att = "fused" if r.get("fused_attention") else "standard"
     mem = f"{r.get('peak_gpu_mib_1_image', 0) / 1024:.1f} / {r.get('peak_gpu_mib_all', 0) / 1024:.1f}"
     for c in r.get("requests", []):
         print(f"| {n} | {att} | {r.get('cuda_options', '')} | {c['case']} | "
-              f"{num(c['cfg_step_median_ms'], '.2f')} | {num(c['min_ms'], '.0f')} | {num(c['median_ms'], '.0f')} | {mem} |")
+              f"{num(c['cfg_step_median_ms'], '.2f')} | {num(c['min_ms'], '.0f')} | {num(c['median_ms'], '.0f')} | "
+              + " / ".join(f"{k} {v:.0f}" for k, v in c.get("phase_median_ms", {}).items()) + f" | {mem} |")
     ref = r.get("reference")
-    if ref: print(f"| {n} vs {ref.get('package')} | | | " + ", ".join(f"{k} {v:.4g}" for k, v in ref.items() if k != "package") + " | | | | |")
+    if ref: print(f"| {n} vs {ref.get('package')} | | | " + ", ".join(f"{k} {v:.4g}" for k, v in ref.items() if k != "package") + " | | | | | |")
 PY
 echo "[t=$(el)] done"; save
