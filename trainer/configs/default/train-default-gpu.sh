@@ -4,7 +4,8 @@
 # one-word lines at 18-32 % of the image height, on plain backgrounds and near-upright (synth --simple). The recognizer and the VAE train disjoint weights, so
 # they run side by side (the GPU is far from busy with either) and the AnyText2 stage starts from the
 # VAE's checkpoint with the recognizer's text_predictor.* (--init-part). Step counts default to none;
-# TIME_REC / TIME_VAE / TIME_AT2 (seconds) stop a stage early at its last checkpoint (every 100 steps).
+# TIME_REC / TIME_VAE / TIME_AT2 (seconds) stop a stage early (SIGTERM: the step in progress ends and
+# the last checkpoint is written).
 # Needs the trainer on CUDA (README "Training on a GPU"). Usage: train-default-gpu.sh [RUN_DIR]
 # AT2 overrides the command that runs anytext2 (default: the repository's launcher).
 set -uo pipefail

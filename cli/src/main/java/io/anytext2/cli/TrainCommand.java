@@ -13,6 +13,8 @@ import io.anytext2.trainer.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +37,9 @@ import picocli.CommandLine.Option;
       "      --base models/v1-5-pruned.ckpt --ocr-weights models/ppv3_rec.pth"
     })
 final class TrainCommand implements Callable<Integer> {
+  /** How long Ctrl-C / SIGTERM waits for the step in progress and its checkpoint (CPU steps of big models are slow). */
+  static final int STOP_WAIT_SECONDS = 600;
+
   @Option(names = "--config", required = true, description = "training config YAML (trainer/configs/anytext2_recipe.yaml, tiny.yaml)")
   Path config;
 
@@ -87,11 +92,33 @@ final class TrainCommand implements Callable<Integer> {
     if (base != null) initial = buildInitial(cfg, run);
     if (!initParts.isEmpty()) initial = joinInitial(run);
     BatchSource source = DataSetup.fromConfig(cfg, data, run);
-    Trainer.Result r = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true, where)).run();
-    System.out.printf("trained to step %d on %s (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
-        r.globalStep(), r.device(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
-    if (r.lastCheckpoint() != null) System.out.println("checkpoint: " + r.lastCheckpoint());
-    return 0;
+    Trainer trainer = new Trainer(cfg, source, new Trainer.Options(run, maxSteps, resume, initial, null, true, where));
+    // Ctrl-C or SIGTERM (e.g. `timeout`): finish the step in progress and write the last checkpoint before
+    // the JVM goes; stopping inside a native libtorch call crashed the JVM (SIGSEGV) on the way out.
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stop = new Thread(() -> {
+      if (finished.getCount() == 0) return;
+      System.err.println("\nstopping: finishing this step and writing the last checkpoint (" + run.resolve("checkpoints") + ")");
+      trainer.requestStop();
+      try {
+        if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          System.err.println("stopping: no checkpoint after " + STOP_WAIT_SECONDS + " s; exiting without one");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "anytext2-train-stop");
+    Runtime.getRuntime().addShutdownHook(stop);
+    try {
+      Trainer.Result r = trainer.run();
+      System.out.printf("trained to step %d on %s (epoch %d, %d micro-batches), %.3f steps/s, last loss %.5f; %d samples and %d micro-batches skipped%n",
+          r.globalStep(), r.device(), r.epoch(), r.microBatches(), r.stepsPerSecond(), r.lastLoss(), r.skippedSamples(), r.skippedBatches());
+      if (r.lastCheckpoint() != null) System.out.println("checkpoint: " + r.lastCheckpoint());
+      System.out.flush();
+      return 0;
+    } finally {
+      finished.countDown();
+    }
   }
 
   /** --init with its --init-part overlays, into RUN/init_joined.safetensors (the run records what it started from). */

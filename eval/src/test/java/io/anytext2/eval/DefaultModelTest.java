@@ -96,12 +96,12 @@ class DefaultModelTest {
     }
     double ratio = sum / 8;
     System.out.printf("default model: edge strength inside the requested box / outside = %.2f%n", ratio);
-    // measured on the shipped package: 2.75 (its GPU-only parent 2.54; the earlier placeholder 0.99); the
+    // measured on the shipped package: 3.65 (before caption dropout 2.75, its GPU-only parent 2.54; the earlier placeholder 0.99); the
     // floor leaves a margin for other CPUs' rounding and fails for a model that draws noise everywhere
     assertTrue(ratio >= EDGE_RATIO_FLOOR, "edge ratio " + ratio + " below " + EDGE_RATIO_FLOOR);
   }
 
-  static final double EDGE_RATIO_FLOOR = 2.0;
+  static final double EDGE_RATIO_FLOOR = 3.0;
 
   /** Mean |∂x L| + |∂y L| of luma inside [x0, x1) × [y0, y1) over the mean outside it. */
   static double edgeRatio(RgbImage img, int x0, int y0, int x1, int y1) {
@@ -151,7 +151,7 @@ class DefaultModelTest {
     double meanNed = ned / HELD_OUT.size();
     System.out.printf("default model, %d held-out words: sentence accuracy %.3f, NED %.3f%n  %s%n", HELD_OUT.size(), accuracy, meanNed,
         String.join("\n  ", lines));
-    // measured on the shipped package: sentence accuracy 0.000, NED 0.013 (README "The default model"); at
+    // measured on the shipped package: sentence accuracy 0.000, NED 0.038 (README "The default model"); at
     // that level a lower bound would test nothing, so only the scores' ranges are checked here
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
     assertTrue(meanNed >= 0 && meanNed <= 1, "NED " + meanNed);

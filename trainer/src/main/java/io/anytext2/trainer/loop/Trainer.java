@@ -89,6 +89,7 @@ public final class Trainer {
   private final BatchSource data;
   private final Options options;
   private final RunFolder run;
+  private volatile boolean stopRequested;
 
   public Trainer(TrainingConfig cfg, BatchSource data, Options options) {
     this.cfg = cfg;
@@ -97,9 +98,30 @@ public final class Trainer {
     this.run = new RunFolder(options.runDir());
   }
 
+  /**
+   * Asks a running {@link #run} to stop after the optimizer step in progress: it writes the {@code last}
+   * checkpoint (weights, optimizer, step, data position: {@code --resume} continues exactly) and returns.
+   * Safe from any thread, e.g. a shutdown hook on Ctrl-C or SIGTERM.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
   public Result run() throws IOException {
     DeviceChoice choice = options.device() != null ? options.device() : cfg.train().device();
     DeviceChoice.EngineInfo engine = DeviceChoice.EngineInfo.current();
+    // PyTorch's grad mode is per thread and DJL turns it off only on the thread that loaded the engine;
+    // on any other thread the optimizer's in-place updates of the weights would be recorded (and refused)
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return train(choice, engine);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private Result train(DeviceChoice choice, DeviceChoice.EngineInfo engine) throws IOException {
     Device device = choice.resolve(engine);
     LOG.info("training on {} ({} {}: {}; DJL {}, {} GPU(s) visible)", DeviceChoice.label(device), choice.origin(), choice, engine.describe(),
         Engine.getDjlVersion(), engine.gpuCount());
@@ -225,7 +247,7 @@ public final class Trainer {
           progress.update(s.globalStep, stageColumn == null ? Map.of("loss", values.get("loss"), "epoch", (double) s.epoch)
               : Map.of("loss", values.get("loss"), stageColumn, values.get("extra"), "epoch", (double) s.epoch));
         }
-        boolean stop = s.globalStep >= total;
+        boolean stop = s.globalStep >= total || stopRequested;
         TrainingState state = s.state(configHash);
         if (epochEnd) {
           Map<String, Double> m = values.isEmpty() ? Map.of() : Map.of("t/loss", values.get("loss"));

@@ -163,7 +163,7 @@ class DefaultStagesTest {
 
   @Test
   void everyDefaultConfigReadsWithItsStage() throws Exception {
-    for (String name : List.of("recognizer", "recognizer-gpu", "vae", "vae-gpu", "anytext2", "anytext2-gpu", "anytext2-continue")) {
+    for (String name : List.of("recognizer", "recognizer-gpu", "vae", "vae-gpu", "anytext2", "anytext2-gpu", "anytext2-continue", "anytext2-uncond")) {
       TrainingStage expected = name.startsWith("recognizer") ? TrainingStage.RECOGNIZER
           : name.startsWith("vae") ? TrainingStage.VAE : TrainingStage.ANYTEXT2;
       assertEquals(expected, config(name).loss().stage(), name);
