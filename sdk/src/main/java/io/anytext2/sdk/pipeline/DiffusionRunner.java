@@ -213,13 +213,7 @@ public final class DiffusionRunner {
 
   /** The ControlNet maps for one branch, already × strength, batch B. */
   public List<FloatTensor> controls(PreparedInputs in, FloatTensor maskedX, FloatTensor textContext, float strength) {
-    int batch = (int) maskedX.dim(0);
-    Map<String, FloatTensor> out = stages.controlNet.run(Map.of(
-        GraphNames.CN_IN_GLYPH, in.glyphMask().repeatBatch(batch),
-        GraphNames.CN_IN_POSITION, in.positionSum().repeatBatch(batch),
-        GraphNames.CN_IN_MASKED_X, maskedX,
-        GraphNames.CN_IN_CONTEXT, textContext,
-        GraphNames.CN_IN_STRENGTH, FloatTensor.scalar(strength)));
+    Map<String, FloatTensor> out = stages.controlNet.run(controlNetInputs(in, maskedX, textContext, strength));
     List<FloatTensor> maps = new ArrayList<>();
     for (int k = 0; k < out.size(); k++) maps.add(out.get(GraphNames.controlName(k)));
     return maps;
@@ -239,12 +233,19 @@ public final class DiffusionRunner {
    */
   GraphStage.NativeOutputs controlsBothBranches(PreparedInputs in, FloatTensor maskedX, FloatTensor condText,
       FloatTensor uncondText, float strength) {
-    return stages.controlNet.runNative(Map.of(
-        GraphNames.CN_IN_GLYPH, in.glyphMask().repeatBatch(2),
-        GraphNames.CN_IN_POSITION, in.positionSum().repeatBatch(2),
-        GraphNames.CN_IN_MASKED_X, maskedX.repeatBatch(2),
-        GraphNames.CN_IN_CONTEXT, FloatTensor.concatBatch(condText, uncondText),
-        GraphNames.CN_IN_STRENGTH, FloatTensor.scalar(strength)));
+    return stages.controlNet.runNative(
+        controlNetInputs(in, maskedX.repeatBatch(2), FloatTensor.concatBatch(condText, uncondText), strength));
+  }
+
+  /** The ControlNet's inputs for the rows of {@code maskedX} (glyphs and positions repeated to match). */
+  private static Map<String, Object> controlNetInputs(PreparedInputs in, FloatTensor maskedX, FloatTensor textContext, float strength) {
+    int rows = (int) maskedX.dim(0);
+    return Map.of(
+        GraphNames.CN_IN_GLYPH, in.glyphMask().repeatBatch(rows),
+        GraphNames.CN_IN_POSITION, in.positionSum().repeatBatch(rows),
+        GraphNames.CN_IN_MASKED_X, maskedX,
+        GraphNames.CN_IN_CONTEXT, textContext,
+        GraphNames.CN_IN_STRENGTH, FloatTensor.scalar(strength));
   }
 
   /** One UNet call: ε for latent x at timestep t. */

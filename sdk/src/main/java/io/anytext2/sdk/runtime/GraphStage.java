@@ -86,12 +86,9 @@ public final class GraphStage implements AutoCloseable {
    * inputs}; the pinned tensors stay open for the next call.
    */
   public Map<String, FloatTensor> run(Map<String, Object> inputs, Pinned pinned) {
-    calls.incrementAndGet();
     Map<String, OnnxTensor> native_ = new HashMap<>();
     try {
-      for (Map.Entry<String, Object> e : inputs.entrySet()) {
-        native_.put(e.getKey(), toNative(e.getKey(), e.getValue(), false));
-      }
+      convert(inputs, false, native_);
       Map<String, OnnxTensor> all = native_;
       if (pinned != null) {
         all = new HashMap<>(pinned.tensors);
@@ -100,7 +97,7 @@ public final class GraphStage implements AutoCloseable {
         }
         all.putAll(native_);
       }
-      try (OrtSession.Result r = runOptions == null ? session.run(all) : session.run(all, runOptions)) {
+      try (OrtSession.Result r = invoke(all)) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> e : r) out.put(e.getKey(), toFloatTensor((OnnxTensor) e.getValue()));
         return out;
@@ -155,7 +152,7 @@ public final class GraphStage implements AutoCloseable {
   public Pinned pin(Map<String, Object> inputs, Map<String, OnnxTensor> borrowed) {
     Map<String, OnnxTensor> converted = new HashMap<>();
     try {
-      for (Map.Entry<String, Object> e : inputs.entrySet()) converted.put(e.getKey(), toNative(e.getKey(), e.getValue(), true));
+      convert(inputs, true, converted);
       Map<String, OnnxTensor> all = new HashMap<>(converted);
       for (Map.Entry<String, OnnxTensor> e : borrowed.entrySet()) {
         if (all.putIfAbsent(e.getKey(), e.getValue()) != null) {
@@ -195,16 +192,26 @@ public final class GraphStage implements AutoCloseable {
 
   /** Runs the graph and keeps its outputs native (see {@link NativeOutputs}); the caller closes them. */
   public NativeOutputs runNative(Map<String, Object> inputs) {
-    calls.incrementAndGet();
     Map<String, OnnxTensor> native_ = new HashMap<>();
     try {
-      for (Map.Entry<String, Object> e : inputs.entrySet()) native_.put(e.getKey(), toNative(e.getKey(), e.getValue(), false));
-      return new NativeOutputs(runOptions == null ? session.run(native_) : session.run(native_, runOptions));
+      convert(inputs, false, native_);
+      return new NativeOutputs(invoke(native_));
     } catch (OrtException e) {
       throw new InferenceException("graph '" + name + "' failed: " + firstLine(e.getMessage()), e);
     } finally {
       native_.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /** One session call with this graph's run options, counted. */
+  private OrtSession.Result invoke(Map<String, OnnxTensor> inputs) throws OrtException {
+    calls.incrementAndGet();
+    return runOptions == null ? session.run(inputs) : session.run(inputs, runOptions);
+  }
+
+  /** Converts every input into {@code into} (so that a caller's cleanup sees those made before a failure). */
+  private void convert(Map<String, Object> inputs, boolean direct, Map<String, OnnxTensor> into) throws OrtException {
+    for (Map.Entry<String, Object> e : inputs.entrySet()) into.put(e.getKey(), toNative(e.getKey(), e.getValue(), direct));
   }
 
   private static FloatTensor toFloatTensor(OnnxTensor t) {

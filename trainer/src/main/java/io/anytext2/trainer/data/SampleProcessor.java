@@ -1,7 +1,6 @@
 package io.anytext2.trainer.data;
 
 import io.anytext2.sdk.prep.FontFace;
-import io.anytext2.sdk.prompt.PromptParser;
 import io.anytext2.sdk.prep.GlyphRenderer;
 import io.anytext2.sdk.prep.IntPoint;
 import io.anytext2.sdk.prep.Polygon;
@@ -9,6 +8,7 @@ import io.anytext2.sdk.prep.PolygonGeometry;
 import io.anytext2.sdk.prep.PolygonRasterizer;
 import io.anytext2.sdk.prep.RgbImage;
 import io.anytext2.sdk.prep.RotatedRect;
+import io.anytext2.sdk.prompt.PromptParser;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -38,14 +38,21 @@ class DefaultStagesTest {
 
   /** configs/default/NAME.yaml with batch size 2 and absolute paths, written into the temp folder. */
   private static TrainingConfig config(String name) throws Exception {
+    return TrainingConfig.read(written(name + ".yaml", withAbsolutePaths(name).replaceAll("batch_size: \\d+", "batch_size: 2")));
+  }
+
+  /** configs/default/NAME.yaml with its model config and dictionary as absolute paths. */
+  private static String withAbsolutePaths(String name) throws Exception {
     Path dir = Path.of("configs/default").toAbsolutePath();
-    String text = Files.readString(dir.resolve(name + ".yaml"))
+    return Files.readString(dir.resolve(name + ".yaml"))
         .replace("config: model.yaml", "config: " + dir.resolve("model.yaml"))
-        .replace("ocr_dictionary: latin_dict.txt", "ocr_dictionary: " + dir.resolve("latin_dict.txt"))
-        .replaceAll("batch_size: \\d+", "batch_size: 2");
-    Path file = Files.createDirectories(tmp.resolve("cfg")).resolve(name + ".yaml");
+        .replace("ocr_dictionary: latin_dict.txt", "ocr_dictionary: " + dir.resolve("latin_dict.txt"));
+  }
+
+  private static Path written(String fileName, String text) throws Exception {
+    Path file = Files.createDirectories(tmp.resolve("cfg")).resolve(fileName);
     Files.writeString(file, text);
-    return TrainingConfig.read(file);
+    return file;
   }
 
   private static MetricsTable run(String name, Path init) throws Exception {
@@ -138,14 +145,7 @@ class DefaultStagesTest {
 
   /** configs/default/NAME.yaml (absolute paths) with {@code line} added at the top of its data section. */
   private static Path withLine(String name, String line) throws Exception {
-    Path dir = Path.of("configs/default").toAbsolutePath();
-    String text = Files.readString(dir.resolve(name + ".yaml"))
-        .replace("config: model.yaml", "config: " + dir.resolve("model.yaml"))
-        .replace("ocr_dictionary: latin_dict.txt", "ocr_dictionary: " + dir.resolve("latin_dict.txt"))
-        .replace("data:\n", "data:\n" + line + "\n");
-    Path file = Files.createDirectories(tmp.resolve("cfg")).resolve(name + "-extra.yaml");
-    Files.writeString(file, text);
-    return file;
+    return written(name + "-extra.yaml", withAbsolutePaths(name).replace("data:\n", "data:\n" + line + "\n"));
   }
 
   @Test
