@@ -22,6 +22,9 @@
 #               fused-2brows fused package whose manifest names the sampler's control rows as graphs
 #                            before "control_rows" did: the SDK then runs the ControlNet per branch at
 #                            the full batch and sends 2B rows through Java (the earlier path), for comparison
+#               gn-nhwc      fp16+fused package with GroupNorm (+SiLU) as com.microsoft.GroupNorm (channels-last,
+#                            CUDA only; RandomPackage kind "+gn"), one sampler call, prefer_nhwc=1
+#               gn-nchw      the same package without prefer_nhwc
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
@@ -61,24 +64,26 @@ variant() {
     fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory) ;;
     fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
     fused-2brows) PKG=fp16+fused; SAMPLER=loop5; LEGACY_ROWS=1 ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows)"; return 1 ;;
+    gn-nhwc)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1 ;;
+    gn-nchw)      PKG=fp16+fused+gn; SAMPLER=loop20 ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw)"; return 1 ;;
   esac
 }
-pkgdir() { echo "$W/pkg-${1/+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
+pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
 
 # the packages the variants need, built in parallel (a bare 'wait' would also wait for the tee above)
 KINDS=""
 for v in $VARIANTS; do variant $v || exit 2; case " $KINDS " in *" $PKG "*) ;; *) KINDS="$KINDS $PKG" ;; esac; done
-[ "$REFERENCE" = 1 ] && case " $VARIANTS " in *" fused "*) case " $KINDS " in *" fp16 "*) ;; *) KINDS="$KINDS fp16" ;; esac ;; esac
+[ "$REFERENCE" = 1 ] && case " $VARIANTS " in *" fused "*|*" gn-nhwc "*) case " $KINDS " in *" fp16 "*) ;; *) KINDS="$KINDS fp16" ;; esac ;; esac
 pids=""
 for k in $KINDS; do
   d=$(pkgdir $k)
   if [ "${REBUILD:-0}" != 1 ] && [ -f $d/manifest.json ]; then echo "reusing $d"; continue; fi
-  ( timeout 260 $JAVA $JOPTS -Xmx12g -cp "$CP" io.anytext2.bench.RandomPackage $d $k 1 > $W/res/convert-${k/+/-}.log 2>&1 ) &
+  ( timeout 260 $JAVA $JOPTS -Xmx12g -cp "$CP" io.anytext2.bench.RandomPackage $d $k 1 > $W/res/convert-${k//+/-}.log 2>&1 ) &
   pids="$pids $!"
 done
 [ -n "$pids" ] && wait $pids
-for k in $KINDS; do d=$(pkgdir $k); tail -n1 $W/res/convert-${k/+/-}.log 2>/dev/null; du -sh $d
+for k in $KINDS; do d=$(pkgdir $k); tail -n1 $W/res/convert-${k//+/-}.log 2>/dev/null; du -sh $d
   grep -o '"fusedAttention" : [a-z]*' $d/manifest.json || echo "no manifest in $d"; done
 echo "[t=$(el)] packages ready"; save
 
@@ -86,7 +91,7 @@ e2e() { # variant name
   local name=$1 left=$(( BUDGET - $(el) )) secs=$SECS extra=()
   variant $name || return
   if [ $left -lt 40 ]; then echo "[t=$(el)] skip $name (time)"; return; fi
-  [ "$name" = fused ] && [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); }
+  case $name in fused|gn-nhwc) [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); } ;; esac
   [ $secs -gt $left ] && secs=$left
   local pkg=$(pkgdir $PKG)
   if [ "$LEGACY_ROWS" = 1 ]; then # same files, manifest with the older name of the control rows

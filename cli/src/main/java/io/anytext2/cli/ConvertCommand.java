@@ -62,6 +62,12 @@ final class ConvertCommand implements Callable<Integer> {
       + "memory) instead of MatMul-Softmax-MatMul; the package then needs ONNX Runtime (manifest: fusedAttention)")
   boolean fusedAttention;
 
+  @Option(names = "--fused-group-norm", description = "CUDA packages: GroupNorm (+ SiLU) of the UNet, ControlNet, sampler "
+      + "and VAE as ONNX Runtime's channels-last com.microsoft.GroupNorm (one kernel instead of five or seven; the SDK then "
+      + "runs convolutions channels-last, CUDA option prefer_nhwc); the package runs on the CUDA provider only (manifest: "
+      + "fusedGroupNorm)")
+  boolean fusedGroupNorm;
+
   @Option(names = "--no-sampler", description = "leave out the optional sampler graph (an ONNX Loop over DDIM steps with a "
       + "second copy of the UNet weights): it saves host-device transfers on GPUs and only adds size for CPU packages")
   boolean noSampler;
@@ -117,7 +123,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = ModelPackageWriter.write(
             new ModelPackageWriter.Request(ckpt, source, cfg,
                 config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
-                precision, fusedAttention, !noSampler),
+                precision, fusedAttention, !noSampler, fusedGroupNorm),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {
@@ -132,7 +138,7 @@ final class ConvertCommand implements Callable<Integer> {
         bar.stepTo(bar.getMax());
       }
       System.out.printf("wrote %s (%s%s, native size %dx%d): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(),
-          m.fusedAttention() ? ", fused attention" : "", m.nativeSize(), m.nativeSize(), m.graphs().size(),
+          (m.fusedAttention() ? ", fused attention" : "") + (m.fusedGroupNorm() ? ", fused GroupNorm (CUDA only)" : ""), m.nativeSize(), m.nativeSize(), m.graphs().size(),
           m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;

@@ -80,6 +80,28 @@ final class NormalizationOps {
     return new Value(g.node("Add", scope, List.of(scaled, shift)), normType, xs);
   }
 
+  /**
+   * GroupNorm (and, with {@code silu}, the SiLU after it) as one ONNX Runtime {@code com.microsoft.GroupNorm}
+   * node, which takes channels-last input: Transpose to NHWC, GroupNorm, Transpose back. With the CUDA
+   * provider's {@code prefer_nhwc} the neighbouring convolutions run channels-last too and ONNX Runtime's
+   * transpose optimiser cancels the Transpose pairs between them. gamma/beta go in as float32 (the
+   * kernel's statistics are float32 in any case). CUDA only: the node has no CPU kernel.
+   */
+  Value groupNormNhwc(Value x, int groups, float eps, Value gamma, Value beta, boolean silu) {
+    x = casts.as(x, normType);
+    long[] xs = x.shape();
+    if (xs.length != 4 || xs[1] < 0 || groups < 1 || xs[1] % groups != 0) {
+      throw bad("groupNorm (fused): expected [N, C, H, W] with static C divisible by %d, found %s", groups, Arrays.toString(xs));
+    }
+    checkPerChannel("groupNorm", xs[1], gamma, beta);
+    String scope = scopeOf(gamma.name());
+    String nhwc = g.node("Transpose", scope, List.of(x.name()), GraphBuilder.attrInts("perm", 0, 2, 3, 1));
+    String y = g.node(Opset.MICROSOFT_DOMAIN, "GroupNorm", scope,
+        List.of(nhwc, casts.as(gamma, ElemType.FLOAT).name(), casts.as(beta, ElemType.FLOAT).name()),
+        attr("epsilon", eps), attr("groups", (long) groups), attr("activation", silu ? 1L : 0L), attr("channels_last", 1L));
+    return new Value(g.node("Transpose", scope, List.of(y), GraphBuilder.attrInts("perm", 0, 3, 1, 2)), normType, xs);
+  }
+
   Value layerNorm(Value x, float eps, Value gamma, Value beta) {
     checkPerChannel("layerNorm", x.shape()[x.rank() - 1], gamma, beta);
     x = casts.as(x, normType);

@@ -87,6 +87,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private final ElemType ct;
   private final TypeCasts casts;
   private final boolean fusedAttention;
+  private final boolean fusedGroupNorm;
 
   /** A float32 graph whose weights are placed by {@link WeightStorage#auto()}. */
   public OnnxOps(String graphName, WeightSource source) {
@@ -108,6 +109,17 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
    */
   public OnnxOps(
       String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention) {
+    this(graphName, source, storage, precision, fusedAttention, false);
+  }
+
+  /**
+   * @param fusedGroupNorm write {@link #groupNorm} and {@link #groupNormSilu} on [N, C, H, W] as ONNX
+   *     Runtime's channels-last {@code com.microsoft.GroupNorm} (CUDA only; see {@link
+   *     NormalizationOps#groupNormNhwc}) instead of Reshape → InstanceNormalization → Reshape → Mul → Add (→ Sigmoid, Mul)
+   */
+  public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention,
+      boolean fusedGroupNorm) {
+    this.fusedGroupNorm = fusedGroupNorm;
     if (source == null || storage == null || precision == null)
       throw new IllegalArgumentException("expected a weight source, storage and precision, found null");
     this.fusedAttention = fusedAttention;
@@ -301,7 +313,15 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value groupNorm(Value x, int groups, float eps, Value gamma, Value beta) {
+    if (fusedGroupNorm && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, false);
     return norms.groupNorm(x, groups, eps, gamma, beta);
+  }
+
+  /** GroupNorm → SiLU, or with fused GroupNorm one {@code com.microsoft.GroupNorm} with its Swish activation. */
+  @Override
+  public Value groupNormSilu(Value x, int groups, float eps, Value gamma, Value beta) {
+    if (fusedGroupNorm && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, true);
+    return TensorOps.super.groupNormSilu(x, groups, eps, gamma, beta);
   }
 
   @Override

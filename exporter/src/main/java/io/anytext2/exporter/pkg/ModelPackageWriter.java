@@ -47,12 +47,22 @@ public final class ModelPackageWriter {
    *     recorded in the manifest), else standard MatMul → Softmax → MatMul
    * @param samplerGraph whether to write the optional {@code sampler} Loop graph (a second copy of the UNet
    *     weights; it pays off on GPUs, where it saves the per-step transfers, and is only weight on CPUs)
+   * @param fusedGroupNorm GroupNorm (+ SiLU) as ONNX Runtime's channels-last {@code com.microsoft.GroupNorm}
+   *     (CUDA-only packages; recorded in the manifest)
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
       Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
-      boolean samplerGraph) {
+      boolean samplerGraph, boolean fusedGroupNorm) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+    }
+
+    /** A package with InstanceNormalization-based GroupNorm (runs on every provider). */
+    public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+        Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
+        boolean samplerGraph) {
+      this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision, fusedAttention,
+          samplerGraph, false);
     }
 
     /** A package with the sampler graph. */
@@ -107,7 +117,7 @@ public final class ModelPackageWriter {
         GraphBuilders.Def def = defs.get(i);
         progress.graph(def.name(), i, defs.size());
         graphs.put(def.name(), writeGraph(def, weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision()),
-            r.fusedAttention()));
+            r.fusedAttention(), r.fusedGroupNorm()));
       }
       TokenizerFiles.copy(r.tokenizerDir(), tmp);
       String dict = null;
@@ -118,7 +128,7 @@ public final class ModelPackageWriter {
       }
       OcrConfig ocr = r.config().ocr();
       ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java",
-          r.precision().manifestName(), r.fusedAttention(), r.config().nativeSize(),
+          r.precision().manifestName(), r.fusedAttention(), r.fusedGroupNorm(), r.config().nativeSize(),
           r.config(), scheduler(r.checkpoint(), r.config()), tok,
           new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
@@ -132,15 +142,16 @@ public final class ModelPackageWriter {
   }
 
   private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir, Precision precision,
-      boolean fusedAttention) throws IOException {
+      boolean fusedAttention, boolean fusedGroupNorm) throws IOException {
     // A graph whose weights will pass the AUTO threshold goes external from the first weight; AUTO would
     // first keep up to the threshold (100 MB) inline on the heap and then move it out, for the same file.
     long weightBytes = 0;
     for (long[] shape : CheckpointValidator.weightsOf(def).values()) weightBytes += 4 * Arrays.stream(shape).reduce(1, Math::multiplyExact);
     WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
     // Only the networks that call TensorOps.attention (UNet, ControlNet, sampler, VAE) change with fusedAttention;
-    // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard.
-    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusedAttention);
+    // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard. Only they
+    // have GroupNorms (fusedGroupNorm).
+    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusedAttention, fusedGroupNorm);
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
     for (GraphBuilders.In i : def.inputs()) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anytext2.exporter.onnx.GraphNodes;
 import io.anytext2.exporter.onnx.OrtHarness;
 import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.exporter.onnx.Tensor;
@@ -176,18 +176,8 @@ class FusedAttentionPackageTest {
     return ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(name + ".onnx")));
   }
 
-  /** Nodes matching {@code p}, those of Loop bodies included. */
   private static long count(ModelProto m, Predicate<NodeProto> p) {
-    return count(m.getGraph().getNodeList(), p);
-  }
-
-  private static long count(List<NodeProto> nodes, Predicate<NodeProto> p) {
-    long n = 0;
-    for (NodeProto node : nodes) {
-      if (p.test(node)) n++;
-      for (AttributeProto a : node.getAttributeList()) if (a.hasG()) n += count(a.getG().getNodeList(), p);
-    }
-    return n;
+    return GraphNodes.count(m, p);
   }
 
   private static double maxAbs(Tensor x) {

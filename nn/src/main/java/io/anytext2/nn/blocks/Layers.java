@@ -37,6 +37,11 @@ public final class Layers {
     return op.groupNorm(x, groups, eps, op.weight(key + ".weight", c), op.weight(key + ".bias", c));
   }
 
+  /** SiLU(GroupNorm(groups, c, eps)), affine ({@link TensorOps#groupNormSilu}). */
+  public static <T> T groupNormSilu(TensorOps<T> op, String key, int c, int groups, float eps, T x) {
+    return op.groupNormSilu(x, groups, eps, op.weight(key + ".weight", c), op.weight(key + ".bias", c));
+  }
+
   /** LayerNorm(c, eps) over the last axis, affine. */
   public static <T> T layerNorm(TensorOps<T> op, String key, int c, float eps, T x) {
     return op.layerNorm(x, eps, op.weight(key + ".weight", c), op.weight(key + ".bias", c));

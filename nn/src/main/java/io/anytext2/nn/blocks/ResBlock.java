@@ -22,12 +22,12 @@ public record ResBlock(String prefix, int inChannels, int outChannels, int embed
 
   @Override
   public <T> T forward(TensorOps<T> op, T x, Conditioning<T> cond) {
-    T h = Layers.groupNorm(op, prefix + "in_layers.0", inChannels, GROUPS, EPS, x);
-    h = Layers.conv(op, prefix + "in_layers.2", inChannels, outChannels, 3, 1, 1, op.silu(h));
+    T h = Layers.groupNormSilu(op, prefix + "in_layers.0", inChannels, GROUPS, EPS, x);
+    h = Layers.conv(op, prefix + "in_layers.2", inChannels, outChannels, 3, 1, 1, h);
     T embOut = Layers.linear(op, prefix + "emb_layers.1", embedDim, outChannels, true, op.silu(cond.emb()));
     h = op.add(h, op.reshape(embOut, 0, 0, 1, 1));
-    h = Layers.groupNorm(op, prefix + "out_layers.0", outChannels, GROUPS, EPS, h);
-    h = Layers.conv(op, prefix + "out_layers.3", outChannels, outChannels, 3, 1, 1, op.silu(h));
+    h = Layers.groupNormSilu(op, prefix + "out_layers.0", outChannels, GROUPS, EPS, h);
+    h = Layers.conv(op, prefix + "out_layers.3", outChannels, outChannels, 3, 1, 1, h);
     T skip = inChannels == outChannels ? x : Layers.conv(op, prefix + "skip_connection", inChannels, outChannels, 1, 1, 0, x);
     return op.add(skip, h);
   }

@@ -100,7 +100,7 @@ public final class UNetModel {
       T skip = withControl(op, hs.remove(k), controls, k);
       h = block.forward(op, op.concat(1, List.of(h, skip)), cond);
     }
-    h = op.silu(Layers.groupNorm(op, prefix + "out.0", outInChannels, GROUPS, OUT_NORM_EPS, h));
+    h = Layers.groupNormSilu(op, prefix + "out.0", outInChannels, GROUPS, OUT_NORM_EPS, h);
     return Layers.conv(op, prefix + "out.2", outInChannels, cfg.outChannels(), 3, 1, 1, h);
   }
 

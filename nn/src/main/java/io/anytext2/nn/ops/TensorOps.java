@@ -54,6 +54,14 @@ public interface TensorOps<T> {
   /** GroupNorm over [N, C, ...] with {@code groups} groups, affine gamma/beta of shape [C]. */
   T groupNorm(T x, int groups, float eps, T gamma, T beta);
 
+  /**
+   * SiLU(GroupNorm(x)), the pair every ResBlock and VAE block applies; one call so that a backend may
+   * fuse the two (ONNX Runtime's GroupNorm has a Swish activation).
+   */
+  default T groupNormSilu(T x, int groups, float eps, T gamma, T beta) {
+    return silu(groupNorm(x, groups, eps, gamma, beta));
+  }
+
   /** LayerNorm over the last axis, affine gamma/beta of shape [last]. */
   T layerNorm(T x, float eps, T gamma, T beta);
 

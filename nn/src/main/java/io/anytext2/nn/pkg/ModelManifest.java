@@ -16,6 +16,11 @@ import java.util.Map;
  *     com.microsoft 1) instead of standard MatMul/Softmax nodes: such a package runs on ONNX Runtime
  *     only (CPU kernel float32, CUDA float32/float16); false (the default, and in manifests written
  *     before the field existed) means standard ONNX operators only
+ * @param fusedGroupNorm true when the GroupNorms (with the SiLU after them) of the UNet, ControlNet, sampler and
+ *     VAE graphs are ONNX Runtime's channels-last contrib operator {@code com.microsoft.GroupNorm} between two
+ *     Transposes: such a package runs on ONNX Runtime's CUDA provider only (the node has no CPU kernel), best
+ *     with its {@code prefer_nhwc} option, which the SDK then sets; false (the default, and in manifests
+ *     written before the field existed) means InstanceNormalization-based GroupNorm
  * @param nativeSize the picture side in pixels the model was trained at ({@link AnyText2Config#nativeSize()}:
  *     the YAML's latent {@code image_size} times the VAE's down factor), the output size of a generate
  *     request that names none; 0 (absent: manifests written before the field existed, all of SD1.5
@@ -33,6 +38,7 @@ public record ModelManifest(
     String producer,
     String precision,
     boolean fusedAttention,
+    boolean fusedGroupNorm,
     int nativeSize,
     AnyText2Config config,
     Scheduler scheduler,

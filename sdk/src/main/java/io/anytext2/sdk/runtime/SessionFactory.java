@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * its own arena, so doubling would multiply the waste). The system property {@value
  * #CUDA_OPTIONS_PROPERTY} ({@code key=value,key=value}) adds or overrides CUDA options, e.g.
  * {@code cudnn_conv_algo_search=HEURISTIC}.
+ *
+ * <p>A factory for a package whose graphs have CUDA-only nodes ({@link #forCudaOnlyGraphs}: ONNX Runtime's
+ * channels-last {@code com.microsoft.GroupNorm}) also sets {@code prefer_nhwc=1} (the convolutions around those
+ * nodes then run channels-last and the Transposes between them cancel) and never falls back to the CPU, where
+ * the graphs cannot load: it fails with one line that says so instead.
  */
 public final class SessionFactory {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
@@ -33,12 +38,26 @@ public final class SessionFactory {
   public static final String CUDA_OPTIONS_PROPERTY = "anytext2.cuda.options";
 
   private final RuntimeOptions options;
+  private final boolean cudaOnlyGraphs;
   private final java.util.Map<ExecutionProvider, String> unusable = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutionProvider chosen;
 
   public SessionFactory(RuntimeOptions options) {
-    this.options = options;
+    this(options, false);
   }
+
+  private SessionFactory(RuntimeOptions options, boolean cudaOnlyGraphs) {
+    this.options = options;
+    this.cudaOnlyGraphs = cudaOnlyGraphs;
+  }
+
+  /** A factory for graphs with CUDA-only nodes (see the class comment). */
+  public static SessionFactory forCudaOnlyGraphs(RuntimeOptions options) {
+    return new SessionFactory(options, true);
+  }
+
+  /** What a package with CUDA-only graphs says when no GPU provider can open them. */
+  static final String CUDA_ONLY = "this package's GroupNorm nodes (convert --fused-group-norm) run on the CUDA provider only";
 
   /** The provider the last session was created with (null before the first). */
   public ExecutionProvider chosen() {
@@ -56,6 +75,8 @@ public final class SessionFactory {
     if (!options.strict() && order.stream().noneMatch(p -> p instanceof ExecutionProvider.Cpu)) {
       order.add(new ExecutionProvider.Cpu());
     }
+    if (cudaOnlyGraphs) order.removeIf(p -> p instanceof ExecutionProvider.Cpu);
+    if (order.isEmpty()) throw new OrtException(CUDA_ONLY + "; pick it (--device cuda, RuntimeOptions.of(new ExecutionProvider.Cuda(0), …))");
     OrtException last = null;
     for (ExecutionProvider p : order) {
       if (unusable.containsKey(p) && !options.strict()) continue;
@@ -77,6 +98,8 @@ public final class SessionFactory {
         last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
       }
     }
+    if (cudaOnlyGraphs) throw new OrtException(CUDA_ONLY + ", which is not usable here: " + unusable.values().stream().findFirst()
+        .orElse(last == null ? "" : firstLine(last.getMessage())));
     if (last == null) throw new OrtException("no execution provider left to try for " + model.getFileName() + ": " + unusable);
     throw last;
   }
@@ -139,9 +162,10 @@ public final class SessionFactory {
     }
   }
 
-  private static OrtCUDAProviderOptions cudaOptions(int deviceId) throws OrtException {
+  private OrtCUDAProviderOptions cudaOptions(int deviceId) throws OrtException {
     OrtCUDAProviderOptions o = new OrtCUDAProviderOptions(deviceId);
     o.add("arena_extend_strategy", "kSameAsRequested");
+    if (cudaOnlyGraphs) o.add("prefer_nhwc", "1");
     String extra = System.getProperty(CUDA_OPTIONS_PROPERTY, "").trim();
     for (String kv : extra.isEmpty() ? new String[0] : extra.split(",")) {
       int eq = kv.indexOf('=');

@@ -15,7 +15,7 @@ final class VaeBlocks {
 
   /** GN(32, c, 1e-6) → swish. */
   static <T> T normSwish(TensorOps<T> op, String key, int c, T x) {
-    return op.silu(Layers.groupNorm(op, key, c, GROUPS, GN_EPS, x));
+    return Layers.groupNormSilu(op, key, c, GROUPS, GN_EPS, x);
   }
 
   /** ResnetBlock without time embedding; {@code nin_shortcut} 1×1 conv when the width changes. */
