@@ -119,10 +119,10 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
    */
   public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention,
       boolean fusedGroupNorm) {
-    this.fusedGroupNorm = fusedGroupNorm;
     if (source == null || storage == null || precision == null)
       throw new IllegalArgumentException("expected a weight source, storage and precision, found null");
     this.fusedAttention = fusedAttention;
+    this.fusedGroupNorm = fusedGroupNorm;
     this.g = new GraphBuilder(graphName, storage);
     this.source = source;
     this.layout = new LayoutOps(g);

@@ -149,8 +149,8 @@ public final class ModelPackageWriter {
     for (long[] shape : CheckpointValidator.weightsOf(def).values()) weightBytes += 4 * Arrays.stream(shape).reduce(1, Math::multiplyExact);
     WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
     // Only the networks that call TensorOps.attention (UNet, ControlNet, sampler, VAE) change with fusedAttention;
-    // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard. Only they
-    // have GroupNorms (fusedGroupNorm).
+    // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard. The same
+    // networks are the only ones with GroupNorms (fusedGroupNorm).
     OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusedAttention, fusedGroupNorm);
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
