@@ -25,6 +25,8 @@
 #               gn-nhwc      fp16+fused package with GroupNorm (+SiLU) as com.microsoft.GroupNorm (channels-last,
 #                            CUDA only; RandomPackage kind "+gn"), one sampler call, prefer_nhwc=1
 #               gn-nchw      the same package without prefer_nhwc
+#               gn-lowmem    gn-nhwc with --low-gpu-memory;  gn-heur  gn-nhwc with cuDNN's heuristic algorithm choice
+#                            (cudnn_conv_algo_search=HEURISTIC: no trial runs with large workspaces);  gn-lowmem-heur  both
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
@@ -66,7 +68,10 @@ variant() {
     fused-2brows) PKG=fp16+fused; SAMPLER=loop5; LEGACY_ROWS=1 ;;
     gn-nhwc)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1 ;;
     gn-nchw)      PKG=fp16+fused+gn; SAMPLER=loop20 ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw)"; return 1 ;;
+    gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1; LOWMEM=(--low-gpu-memory) ;;
+    gn-lowmem-heur) PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
+    gn-heur)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
