@@ -91,13 +91,17 @@ public final class DiffusionRunner {
     int batch = (int) xT.dim(0);
     FloatTensor lines = lineEmbeddings(in);
     trace.tensor("em/text_embs", lines);
-    FloatTensor cImg = text.encodeImageCaption(captions.condImage(), lines);
-    FloatTensor cText = text.encodeTextCaption(captions.condText(), lines);
+    boolean guided = params.cfgScale() != 1f;
+    // the (two or four) captions in one text-encoder call
+    List<long[][]> rows = new ArrayList<>(List.of(text.imageCaptionRows(captions.condImage()), text.textCaptionRows(captions.condText())));
+    if (guided) rows.addAll(List.of(text.imageCaptionRows(captions.uncondImage()), text.textCaptionRows(captions.uncondText())));
+    List<FloatTensor> encoded = text.encodeCaptions(rows, lines);
+    FloatTensor cImg = encoded.get(0);
+    FloatTensor cText = encoded.get(1);
     trace.tensor("cond/c_img", cImg);
     trace.tensor("cond/c_text", cText);
-    boolean guided = params.cfgScale() != 1f;
-    FloatTensor uImg = guided ? text.encodeImageCaption(captions.uncondImage(), lines) : null;
-    FloatTensor uText = guided ? text.encodeTextCaption(captions.uncondText(), lines) : null;
+    FloatTensor uImg = guided ? encoded.get(2) : null;
+    FloatTensor uText = guided ? encoded.get(3) : null;
     if (guided) {
       trace.tensor("uncond/c_img", uImg);
       trace.tensor("uncond/c_text", uText);
