@@ -177,7 +177,7 @@ public final class SessionFactory {
 
   private static void requireProvider(OrtProvider needed, ExecutionProvider p) throws OrtException {
     if (!available().contains(needed)) {
-      throw new OrtException(describe(p) + " is not in this ONNX Runtime build (use the onnxruntime_gpu jar; see README 'GPU')");
+      throw new OrtException(describe(p) + " is not in this ONNX Runtime build (use a CUDA-enabled one, e.g. ANYTEXT2_ORT_JAR=onnxruntime_gpu-1.28.0.jar; README \"GPU (CUDA) and TensorRT\")");
     }
   }
 
