@@ -186,7 +186,7 @@ public final class EndToEnd {
         var a = p.run(request(size, steps, 1)).images().get(0);
         var b = ref.run(request(size, steps, 1)).images().get(0);
         if (steps == 20) ImageFiles.write(b, out.resolve("reference-20x1-seed1.png"));
-        m.put("psnr_db_" + steps + "_steps", Stats.psnr(a, b));
+        m.put("psnr_db_" + steps + "_steps", a.psnr(b));
       }
       int latent = size / 8;
       var unetIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), 1, latent, 11);

@@ -1,6 +1,5 @@
 package io.anytext2.bench;
 
-import io.anytext2.sdk.prep.RgbImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,19 +30,5 @@ final class Stats {
       den += (double) ref[i] * ref[i];
     }
     return Math.sqrt(num / Math.max(den, 1e-30));
-  }
-
-  /** PSNR of two 8-bit images in dB (infinite when identical). */
-  static double psnr(RgbImage a, RgbImage b) {
-    byte[] x = a.pixels();
-    byte[] y = b.pixels();
-    if (x.length != y.length) throw new IllegalArgumentException("expected equal image sizes, found " + x.length + " and " + y.length);
-    double se = 0;
-    for (int i = 0; i < x.length; i++) {
-      int d = (x[i] & 255) - (y[i] & 255);
-      se += d * d;
-    }
-    double mse = se / x.length;
-    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
   }
 }

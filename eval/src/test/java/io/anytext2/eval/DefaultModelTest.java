@@ -14,8 +14,11 @@ import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.GenerationResult;
 import io.anytext2.sdk.TextLine;
 import io.anytext2.sdk.io.ImageFiles;
+import io.anytext2.sdk.pipeline.DiffusionRunner;
 import io.anytext2.sdk.prep.FloatImage;
 import io.anytext2.sdk.prep.FontLibrary;
+import io.anytext2.sdk.prep.Mask;
+import io.anytext2.sdk.prep.MaskedImage;
 import io.anytext2.sdk.prep.Polygon;
 import io.anytext2.sdk.prep.RgbImage;
 import io.anytext2.sdk.runtime.RuntimeOptions;
@@ -129,13 +132,18 @@ class DefaultModelTest {
     double roundNed = 0;
     double minPsnr = Double.MAX_VALUE;
     List<String> lines = new ArrayList<>();
+    Font font = bundledLatinFont();
     try (OnnxModel enc = OnnxModel.open(pkg.resolve("vae_encoder.onnx"), RuntimeOptions.cpu(), "VAE encoder");
         OnnxModel dec = OnnxModel.open(pkg.resolve("vae_decoder.onnx"), RuntimeOptions.cpu(), "VAE decoder")) {
       for (String word : HELD_OUT) {
-        RgbImage drawn = drawn(word);
-        FloatTensor latent = enc.run(Map.of("image", toTensor(drawn)), List.of("mean")).get("mean");
-        RgbImage back = toImage(dec.run(Map.of("latent", latent), List.of("image")).get("image"));
-        minPsnr = Math.min(minPsnr, psnr(drawn, back));
+        RgbImage drawn = drawn(word, font);
+        // the pipeline's own conversions: the picture to [-1, 1] (an empty mask masks nothing), the decoder's output to uint8
+        FloatImage chw = MaskedImage.of(drawn, Mask.empty(drawn.width(), drawn.height()));
+        FloatTensor input = new FloatTensor(chw.data(), new long[] {1, 3, chw.height(), chw.width()});
+        FloatTensor latent = enc.run(Map.of("image", input), List.of("mean")).get("mean");
+        RgbImage back = new RgbImage(drawn.width(), drawn.height(),
+            DiffusionRunner.toUint8Hwc(dec.run(Map.of("latent", latent), List.of("image")).get("image")));
+        minPsnr = Math.min(minPsnr, drawn.psnr(back));
         String samples = System.getProperty("anytext2.default.samples");
         if (samples != null) ImageFiles.write(back, Path.of(samples, "vae-" + word.toLowerCase() + ".png"));
         String a = read(drawn);
@@ -157,12 +165,18 @@ class DefaultModelTest {
 
   static final double VAE_PSNR_FLOOR = 10.0;
 
-  /** {@code word} in black on white, as large as fits {@link #PLACE} (40 px high), centred in it. */
-  static RgbImage drawn(String word) throws Exception {
+  /** The synthetic data's Latin font (DejaVu Sans) at 30 px. */
+  static Font bundledLatinFont() throws Exception {
+    try (InputStream in = FontLibrary.class.getResourceAsStream(FontLibrary.RESOURCE_DIR + FontLibrary.LATIN_FONT)) {
+      return Font.createFont(Font.TRUETYPE_FONT, in).deriveFont(30f);
+    }
+  }
+
+  /** {@code word} in black on white in {@code font} (30 px), as large as fits {@link #PLACE} (40 px high), centred in it. */
+  static RgbImage drawn(String word, Font font) {
     BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
-    try (InputStream in = FontLibrary.class.getResourceAsStream(FontLibrary.RESOURCE_DIR + FontLibrary.LATIN_FONT)) {
-      Font font = Font.createFont(Font.TRUETYPE_FONT, in).deriveFont(30f);
+    try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, 128, 128);
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -176,36 +190,6 @@ class DefaultModelTest {
       g.dispose();
     }
     return RgbImage.fromBufferedImage(img);
-  }
-
-  static FloatTensor toTensor(RgbImage img) {
-    int plane = img.width() * img.height();
-    float[] v = new float[3 * plane];
-    byte[] px = img.pixels();
-    for (int i = 0; i < plane; i++) {
-      for (int c = 0; c < 3; c++) v[c * plane + i] = (px[3 * i + c] & 0xff) / 127.5f - 1f;
-    }
-    return new FloatTensor(v, new long[] {1, 3, img.height(), img.width()});
-  }
-
-  static RgbImage toImage(FloatTensor t) {
-    int h = (int) t.shape()[2];
-    int w = (int) t.shape()[3];
-    int plane = w * h;
-    byte[] px = new byte[3 * plane];
-    for (int i = 0; i < plane; i++) {
-      for (int c = 0; c < 3; c++) px[3 * i + c] = (byte) Math.round((Math.max(-1f, Math.min(1f, t.data()[c * plane + i])) + 1f) * 127.5f);
-    }
-    return new RgbImage(w, h, px);
-  }
-
-  static double psnr(RgbImage a, RgbImage b) {
-    double se = 0;
-    for (int i = 0; i < a.pixels().length; i++) {
-      double d = (a.pixels()[i] & 0xff) - (b.pixels()[i] & 0xff);
-      se += d * d;
-    }
-    return 10 * Math.log10(255.0 * 255.0 / Math.max(1e-12, se / a.pixels().length));
   }
 
   /** Mean |∂x L| + |∂y L| of luma inside [x0, x1) × [y0, y1) over the mean outside it. */

@@ -26,9 +26,6 @@ final class SamplerGraph {
   private static final int X = 0, TIMESTEPS = 1, SQRT_A = 2, SQRT_1MA = 3, SQRT_A_PREV = 4, DIRECTION = 5, CFG = 6,
       CONTEXT = 7, ATTNX = 8, CONTROLS = 9;
 
-  /** Dimension name of the control maps' rows: 2 (one per branch) or 2·batch; the SDK checks it. */
-  static final String CONTROL_ROWS = GraphNames.SMP_CONTROL_ROWS;
-
   static GraphBuilders.Def def(AnyText2Config cfg, List<long[]> controls) {
     long lat = cfg.unet().inChannels();
     long d = cfg.clip().hiddenSize();
@@ -44,7 +41,7 @@ final class SamplerGraph {
         new GraphBuilders.In(GraphNames.UNET_IN_ATTNX, ElemType.FLOAT)));
     for (int k = 0; k < controls.size(); k++) {
       int level = Integer.numberOfTrailingZeros((int) (controls.get(0)[2] / controls.get(k)[2]));
-      in.add(new GraphBuilders.In(GraphNames.controlName(k), ElemType.FLOAT, CONTROL_ROWS, controls.get(k)[1],
+      in.add(new GraphBuilders.In(GraphNames.controlName(k), ElemType.FLOAT, GraphNames.SMP_CONTROL_ROWS, controls.get(k)[1],
           "latent_height_" + level, "latent_width_" + level));
     }
     return new GraphBuilders.Def(GraphNames.SAMPLER, in, List.of(GraphNames.SMP_OUT_X, GraphNames.SMP_OUT_PRED_X0),

@@ -112,6 +112,20 @@ public record RgbImage(int width, int height, byte[] pixels) {
     return new RgbImage(width, height, out);
   }
 
+  /** PSNR against {@code other} (same size) in dB over all channels; infinite when identical. */
+  public double psnr(RgbImage other) {
+    if (other.width != width || other.height != height) {
+      throw new IllegalArgumentException("expected equal image sizes, found " + width + "x" + height + " and " + other.width + "x" + other.height);
+    }
+    double se = 0;
+    for (int i = 0; i < pixels.length; i++) {
+      int d = (pixels[i] & 255) - (other.pixels[i] & 255);
+      se += d * d;
+    }
+    double mse = se / pixels.length;
+    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+
   /** Direct read access for this package (never modified). */
   byte[] raw() {
     return pixels;
