@@ -43,6 +43,11 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "checkpoint file (.ckpt, .pth, .safetensors); or --random-init")
   Path checkpoint;
 
+  @Option(names = "--judge", paramLabel = "FILE", description = "take the OCR judge (ocr_recognizer.onnx, what evaluations read "
+      + "with) from FILE's text_predictor.* weights, e.g. a recognizer trained on longer than the model's; the embedding "
+      + "graph keeps the checkpoint's recognizer, the one the model was trained with")
+  Path judge;
+
   @Option(names = "--random-init", description = "no checkpoint: seeded random weights of the config (official key layout, "
       + "the parity fixtures' initialisation recipe, official OCR sizes); for benchmarks and tests, never for images")
   boolean randomInit;
@@ -92,6 +97,7 @@ final class ConvertCommand implements Callable<Integer> {
     if (randomInit == (checkpoint != null)) {
       throw new IllegalArgumentException("expected exactly one of --checkpoint FILE and --random-init");
     }
+    if (judge != null) requireFile(judge, "judge checkpoint");
     if (fp32Norms && !fp16) throw new IllegalArgumentException("--fp32-norms needs --fp16");
     if (checkpoint != null) requireFile(checkpoint, "checkpoint");
     if (config != null) requireFile(config, "config");
@@ -114,7 +120,8 @@ final class ConvertCommand implements Callable<Integer> {
     AnyText2Config randomCfg = randomInit ? ModelConfigLoader.loadWithOcr(config, clipDir, OcrConfig.official()) : null;
     Precision precision = !fp16 ? Precision.FP32 : fp32Norms ? Precision.FP16_FP32_NORMS : Precision.FP16;
     String source = randomInit ? "random-init(seed=" + seed + ")" : checkpoint.getFileName().toString();
-    try (Checkpoint ckpt = randomInit ? new GeneratedCheckpoint(new RandomCheckpoint(randomCfg, seed)) : Checkpoints.open(checkpoint)) {
+    try (Checkpoint ckpt = randomInit ? new GeneratedCheckpoint(new RandomCheckpoint(randomCfg, seed))
+        : Checkpoints.open(checkpoint); Checkpoint judged = judge == null ? null : Checkpoints.open(judge)) {
       AnyText2Config cfg = randomInit ? randomCfg : ModelConfigLoader.load(config, clipDir, ckpt);
       ModelManifest m;
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("convert").setStyle(ProgressBarStyle.ASCII)
@@ -123,7 +130,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = ModelPackageWriter.write(
             new ModelPackageWriter.Request(ckpt, source, cfg,
                 config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
-                precision, fusedAttention, !noSampler, fusedGroupNorm),
+                precision, fusedAttention, !noSampler, fusedGroupNorm).withJudge(judged),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {

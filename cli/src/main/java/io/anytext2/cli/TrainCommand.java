@@ -124,27 +124,9 @@ final class TrainCommand implements Callable<Integer> {
   /** --init with its --init-part overlays, into RUN/init_joined.safetensors (the run records what it started from). */
   private Path joinInitial(Path run) throws Exception {
     ConvertCommand.requireFile(init, "initial checkpoint");
-    java.util.List<java.util.Map.Entry<String, Checkpoint>> overlays = new java.util.ArrayList<>();
-    Checkpoint baseCkpt = null;
-    Checkpoint overlay;
-    try {
-      for (String part : initParts) {
-        int eq = part.indexOf('=');
-        if (eq <= 0 || eq == part.length() - 1) throw new IllegalArgumentException("--init-part: expected PREFIX=FILE, found '" + part + "'");
-        Path file = Path.of(part.substring(eq + 1));
-        ConvertCommand.requireFile(file, "--init-part checkpoint");
-        overlays.add(java.util.Map.entry(part.substring(0, eq), Checkpoints.open(file)));
-      }
-      baseCkpt = Checkpoints.open(init);
-      overlay = new io.anytext2.exporter.ckpt.OverlayCheckpoint(baseCkpt, overlays);
-    } catch (RuntimeException e) {
-      if (baseCkpt != null) baseCkpt.close();
-      overlays.forEach(o -> o.getValue().close());
-      throw e;
-    }
-    Files.createDirectories(run);
     Path file = run.resolve("init_joined.safetensors");
-    try (Checkpoint joined = overlay) {
+    try (Checkpoint joined = CheckpointParts.open(init, initParts, "--init-part")) {
+      Files.createDirectories(run);
       java.util.List<io.anytext2.exporter.ckpt.TensorInfo> infos = joined.keys().stream().map(joined::info).toList();
       // the writer goes through a temp file renamed into place: a failed join leaves no init_joined behind
       io.anytext2.exporter.ckpt.SafetensorsWriter.write(file, infos, info -> joined.readBytes(info.key()), java.util.Map.of("format", "pt"));

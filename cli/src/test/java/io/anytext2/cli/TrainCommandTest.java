@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code anytext2 train} on the tiny config: synthetic data through the data package, two steps
- * (also with {@code --device cpu}), then resume to three; device errors.
+ * (also with {@code --device cpu}), then resume to three; device errors; {@code --init-part} joins and
+ * {@code convert --judge}.
  */
 class TrainCommandTest {
   private static final Path TINY = Path.of("../trainer/configs/tiny.yaml");
@@ -84,6 +85,40 @@ class TrainCommandTest {
       assertTrue(fromTrained > 10, "text_predictor keys: " + fromTrained);
       assertTrue(differs, "the trained run changed some text_predictor weight, so the join is visible");
     }
+    // convert --judge: the OCR judge (ocr_recognizer.onnx) from another checkpoint's text_predictor.*, every other graph as
+    // without, the embedding too (it reads glyph lines with the recognizer the model was trained with)
+    Path modelCfg = TINY.toAbsolutePath().getParent().resolve("tiny/model.yaml").normalize();
+    String random = run.resolve("init_random.safetensors").toString();
+    Path otherJudge = tmp.resolve("judge.safetensors");
+    Path noJudge = tmp.resolve("no-judge.safetensors");
+    try (Checkpoint r = Checkpoints.open(Path.of(random))) {
+      java.util.List<io.anytext2.exporter.ckpt.TensorInfo> ocr = r.keys().stream().filter(k -> k.startsWith("text_predictor.")).map(r::info).toList();
+      // the same recognizer with every float32 weight negated (sign bit of each little-endian float flipped)
+      io.anytext2.exporter.ckpt.SafetensorsWriter.write(otherJudge, ocr, info -> {
+        byte[] v = r.readBytes(info.key());
+        if (info.dtype() == io.anytext2.exporter.ckpt.DType.F32) for (int i = 3; i < v.length; i += 4) v[i] ^= (byte) 0x80;
+        return v;
+      });
+      java.util.List<io.anytext2.exporter.ckpt.TensorInfo> vae = r.keys().stream().filter(k -> k.startsWith("first_stage_model.")).map(r::info).toList();
+      io.anytext2.exporter.ckpt.SafetensorsWriter.write(noJudge, vae, info -> r.readBytes(info.key()));
+    }
+    Path plain = tmp.resolve("pkg-plain");
+    Path judged = tmp.resolve("pkg-judged");
+    CliRun convertPlain = CliRun.of("convert", "--checkpoint", random, "--config", modelCfg.toString(), "--no-sampler", "--out", plain.toString());
+    assertEquals(0, convertPlain.code(), convertPlain.err());
+    CliRun convertJudged = CliRun.of("convert", "--checkpoint", random, "--config", modelCfg.toString(), "--no-sampler",
+        "--judge", otherJudge.toString(), "--out", judged.toString());
+    assertEquals(0, convertJudged.code(), convertJudged.err());
+    for (String graph : java.util.List.of("ocr_recognizer", "embedding", "unet", "controlnet", "vae_decoder", "text_encoder")) {
+      boolean same = java.util.Arrays.equals(Files.readAllBytes(plain.resolve(graph + ".onnx")), Files.readAllBytes(judged.resolve(graph + ".onnx")));
+      assertEquals(!graph.equals("ocr_recognizer"), same, graph + ".onnx: only the judge comes from --judge");
+    }
+    CliRun notAJudge = CliRun.of("convert", "--checkpoint", random, "--config", modelCfg.toString(), "--judge", noJudge.toString(),
+        "--out", tmp.resolve("p4").toString());
+    assertEquals(1, notAJudge.code());
+    assertTrue(notAJudge.err().startsWith("error: the judge checkpoint holds no text_predictor.* weights"), notAJudge.err());
+    assertFalse(Files.exists(tmp.resolve("p4")), "a refused judge writes no package");
+
     CliRun noPrefix = CliRun.of("train", "--config", cfg.toString(), "--out", tmp.resolve("z").toString(), "--max-steps", "1",
         "--init", run.resolve("init_random.safetensors").toString(), "--init-part", "no_such_part.=" + trained);
     assertEquals(2, noPrefix.code());

@@ -15,9 +15,16 @@ import java.util.Map;
 public final class OverlayCheckpoint implements Checkpoint {
   private final Checkpoint base;
   private final List<Map.Entry<String, Checkpoint>> overlays;
-
   /** @param overlays prefix → checkpoint; a later entry wins where prefixes overlap */
   public OverlayCheckpoint(Checkpoint base, List<Map.Entry<String, Checkpoint>> overlays) {
+    this(base, overlays, "--init-part");
+  }
+
+  /**
+   * @param overlays prefix → checkpoint; a later entry wins where prefixes overlap
+   * @param option the command-line option that named the overlays, for error messages
+   */
+  public OverlayCheckpoint(Checkpoint base, List<Map.Entry<String, Checkpoint>> overlays, String option) {
     this.base = base;
     this.overlays = List.copyOf(overlays);
     for (Map.Entry<String, Checkpoint> o : this.overlays) {
@@ -26,14 +33,14 @@ public final class OverlayCheckpoint implements Checkpoint {
         if (!key.startsWith(o.getKey())) continue;
         matched++;
         if (!base.contains(key)) {
-          throw new IllegalArgumentException("--init-part " + o.getKey() + ": key " + key + " is not in the initial checkpoint");
+          throw new IllegalArgumentException(option + " " + o.getKey() + ": key " + key + " is not in the base checkpoint");
         }
         if (!java.util.Arrays.equals(base.info(key).shape(), o.getValue().info(key).shape())) {
-          throw new IllegalArgumentException("--init-part " + o.getKey() + ": " + key + " has shape " + java.util.Arrays.toString(o.getValue().info(key).shape())
-              + ", the initial checkpoint " + java.util.Arrays.toString(base.info(key).shape()));
+          throw new IllegalArgumentException(option + " " + o.getKey() + ": " + key + " has shape " + java.util.Arrays.toString(o.getValue().info(key).shape())
+              + ", the base checkpoint " + java.util.Arrays.toString(base.info(key).shape()));
         }
       }
-      if (matched == 0) throw new IllegalArgumentException("--init-part " + o.getKey() + ": the checkpoint holds no key with that prefix");
+      if (matched == 0) throw new IllegalArgumentException(option + " " + o.getKey() + ": the checkpoint holds no key with that prefix");
     }
   }
 

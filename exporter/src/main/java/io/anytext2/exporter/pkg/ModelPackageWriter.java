@@ -49,12 +49,28 @@ public final class ModelPackageWriter {
    *     weights; it pays off on GPUs, where it saves the per-step transfers, and is only weight on CPUs)
    * @param fusedGroupNorm GroupNorm (+ SiLU) as ONNX Runtime's channels-last {@code com.microsoft.GroupNorm}
    *     (CUDA-only packages; recorded in the manifest)
+   * @param judge null, or a checkpoint whose {@code text_predictor.*} weights make the {@code ocr_recognizer}
+   *     graph (the OCR judge of evaluations) instead of {@code checkpoint}'s; the embedding graph, which reads
+   *     glyph lines with the same recognizer, keeps {@code checkpoint}'s weights, the ones the model was trained with
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
       Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
-      boolean samplerGraph, boolean fusedGroupNorm) {
+      boolean samplerGraph, boolean fusedGroupNorm, Checkpoint judge) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+    }
+
+    public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
+        Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
+        boolean samplerGraph, boolean fusedGroupNorm) {
+      this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision, fusedAttention,
+          samplerGraph, fusedGroupNorm, null);
+    }
+
+    /** This request with the OCR judge's weights from {@code judge} (see the record's parameters). */
+    public Request withJudge(Checkpoint judge) {
+      return new Request(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision,
+          fusedAttention, samplerGraph, fusedGroupNorm, judge);
     }
 
     /** A package with InstanceNormalization-based GroupNorm (runs on every provider). */
@@ -84,6 +100,9 @@ public final class ModelPackageWriter {
     }
   }
 
+  /** The OCR recognizer's key prefix in the official layout. */
+  static final String JUDGE_PREFIX = "text_predictor.";
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ModelPackageWriter() {}
@@ -98,6 +117,9 @@ public final class ModelPackageWriter {
       throw new IllegalArgumentException("output " + out + " exists and is not a folder");
     }
     List<String> unused = CheckpointValidator.validate(r.checkpoint(), r.config());
+    if (r.judge() != null && r.judge().keys().stream().noneMatch(k -> k.startsWith(JUDGE_PREFIX))) {
+      throw new CheckpointException("the judge checkpoint holds no " + JUDGE_PREFIX + "* weights");
+    }
     ModelManifest.Tokenizer tok = TokenizerFiles.describe(r.tokenizerDir(), r.config());
     Path parent = out.getParent();
     Files.createDirectories(parent);
@@ -111,12 +133,13 @@ public final class ModelPackageWriter {
       List<GraphBuilders.Def> defs = new ArrayList<>(GraphBuilders.all(r.config()));
       if (!r.samplerGraph()) defs.removeIf(d -> d.name().equals(GraphNames.SAMPLER));
       WeightSource weights = (key, shape) -> load(r.checkpoint(), key, shape, progress);
+      WeightSource judgeWeights = r.judge() == null ? weights : (key, shape) -> load(r.judge(), key, shape, progress);
       if (r.precision().isHalf()) defs.add(GraphBuilders.renamed(GraphBuilders.find(defs, GraphNames.VAE_DECODER),
           GraphNames.VAE_DECODER_FP32));
       for (int i = 0; i < defs.size(); i++) {
         GraphBuilders.Def def = defs.get(i);
         progress.graph(def.name(), i, defs.size());
-        graphs.put(def.name(), writeGraph(def, weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision()),
+        graphs.put(def.name(), writeGraph(def, def.name().equals(GraphNames.OCR) ? judgeWeights : weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision()),
             r.fusedAttention(), r.fusedGroupNorm()));
       }
       TokenizerFiles.copy(r.tokenizerDir(), tmp);

@@ -54,6 +54,6 @@ class OverlayCheckpointTest {
     assertEquals("--init-part unet.: the checkpoint holds no key with that prefix", none.getMessage());
     IllegalArgumentException extra = assertThrows(IllegalArgumentException.class,
         () -> new OverlayCheckpoint(SafetensorsFile.open(base), List.of(Map.entry("ocr.", SafetensorsFile.open(other)))));
-    assertEquals("--init-part ocr.: key ocr.extra is not in the initial checkpoint", extra.getMessage());
+    assertEquals("--init-part ocr.: key ocr.extra is not in the base checkpoint", extra.getMessage());
   }
 }

@@ -145,6 +145,14 @@ final class LinePlacer {
       }
     }
     int mean = (int) (sum / Math.max(1, n));
+    if (upright && rng.nextInt(2) == 0) { // simple regime: half the lines in an exact palette colour (black, white, …)
+      for (int tries = 0; tries < 20; tries++) {
+        int[] c = SyntheticBackgrounds.paletteColor(rng);
+        if (Math.abs(luma(c[0], c[1], c[2]) - mean) >= MIN_CONTRAST) {
+          return c;
+        }
+      }
+    }
     for (int tries = 0; tries < 20; tries++) {
       int[] c = {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
       if (Math.abs(luma(c[0], c[1], c[2]) - mean) >= MIN_CONTRAST) {

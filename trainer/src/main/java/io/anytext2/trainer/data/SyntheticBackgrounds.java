@@ -55,11 +55,21 @@ final class SyntheticBackgrounds {
     return new Color(rng.nextInt(256), rng.nextInt(256), rng.nextInt(256));
   }
 
+  /** One of the named palette colours, exactly (its caption name is then exact too). */
+  static int[] paletteColor(Random rng) {
+    return PALETTE[rng.nextInt(PALETTE.length)].clone();
+  }
+
   private static String name(Color c) {
     return colorName(c.getRed(), c.getGreen(), c.getBlue());
   }
 
-  /** A background; {@code plain} keeps only the fill (no shapes, no grain). */
+  /**
+   * A background; {@code plain} keeps only the fill (no shapes, no grain), and a third of plain
+   * backgrounds are one flat palette colour (white for half of those, else black, red, …): uniform random colours never
+   * give the white page that prompts like "a plain white background" ask for, and which a small
+   * VAE then never learns to keep (the default model turned white pink).
+   */
   static Background draw(int size, Random rng, boolean plain) {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -68,6 +78,11 @@ final class SyntheticBackgrounds {
     Color b = randomColor(rng);
     String description;
     int kind = rng.nextInt(3);
+    if (plain && rng.nextInt(3) == 0) {
+      int[] p = rng.nextBoolean() ? PALETTE[1].clone() : paletteColor(rng); // white for half of them: the common page
+      a = new Color(p[0], p[1], p[2]);
+      kind = 0;
+    }
     if (kind == 0) {
       g.setColor(a);
       g.fillRect(0, 0, size, size);

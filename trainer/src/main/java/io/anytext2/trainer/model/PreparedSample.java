@@ -66,6 +66,18 @@ public final class PreparedSample {
    */
   public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
       OcrDictionary dictionary, boolean ocrCrops) {
+    return of(s, tokenizer, placeholderId, downFactor, dictionary, ocrCrops, 0);
+  }
+
+  /**
+   * @param cropMargin with {@code ocrCrops}: each line's crop is taken from its position mask widened by
+   *     0..{@code cropMargin} px on every side (drawn per line from the mask itself, so a sample always gets
+   *     the same margins). The recognizer stage uses it: trained only on tight crops, a recognizer cannot
+   *     read a line with margins (a generated line that does not fill its box, a word in a loose box);
+   *     the OCR losses of the AnyText2 stage keep exact crops (0)
+   */
+  public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
+      OcrDictionary dictionary, boolean ocrCrops, int cropMargin) {
     int size = s.size();
     if (size % downFactor != 0) {
       throw new IllegalArgumentException("sample size " + size + " is not a multiple of the latent factor " + downFactor);
@@ -100,7 +112,7 @@ public final class PreparedSample {
       String text = s.texts().get(j);
       int[] target = dictionary == null ? null : dictionary.encode(text);
       lines.add(new Line(recog.data(), style.data(), styleCrop.width() / (float) styleCrop.height(), pos, mask, color, text,
-          s.languages().get(j), target, ocrCrops ? RecognizerCrop.plan(mask) : null));
+          s.languages().get(j), target, ocrCrops ? RecognizerCrop.plan(widened(mask, cropMargin, j)) : null));
     }
     int lat = size / downFactor;
     float[] inv = finite("inv mask", s.invMask());
@@ -117,6 +129,13 @@ public final class PreparedSample {
     for (int r = 0; r < chunks.length; r++) imgLineAt[r] = lineAt(img, r, chunks[r].length);
     return new PreparedSample(size, s.image().clone(), s.maskedImage().clone(), glyphMask, positionSum, keep, List.copyOf(lines),
         textIds, lineAt(text, 0, textIds.length), chunks, imgLineAt, s);
+  }
+
+  /** {@code mask} grown by a margin of 0..{@code max} px (a square dilation), drawn from the mask's bits and the line index. */
+  static Mask widened(Mask mask, int max, int line) {
+    if (max <= 0) return mask;
+    int k = new java.util.Random(java.util.Arrays.hashCode(mask.data()) * 31L + line).nextInt(max + 1);
+    return k == 0 ? mask : io.anytext2.sdk.prep.ImageFilters.dilate(io.anytext2.sdk.prep.GrayImage.of(mask), 2 * k + 1).above(0);
   }
 
   private static int[] lineAt(PlaceholderAssignment a, int row, int length) {

@@ -87,9 +87,30 @@ class SyntheticAnyWordTest {
         assertTrue(Math.abs(deg) <= 8, "near-upright line, found " + deg + " degrees");
       }
     }
+    // a share of the plain backgrounds is one exact palette colour, white most often (the white page of prompts)
+    int white = 0;
+    int paletteInk = 0;
+    for (int i = 0; i < 300; i++) {
+      SyntheticAnyWord.Rendered r = simple.render(i);
+      white += r.caption().startsWith("A plain white background") && r.background().get(5, 5, 0) == 255
+          && r.background().get(100, 90, 2) == 255 ? 1 : 0;
+      for (SyntheticAnyWord.SynthLine l : r.lines()) {
+        int[] c = l.color();
+        paletteInk += isPalette(c) ? 1 : 0;
+      }
+    }
+    assertTrue(white >= 25 && white <= 100, "exactly white pages, about 1 in 6: " + white);
+    assertTrue(paletteInk >= 100, "about half the lines in an exact palette colour: " + paletteInk);
     // fills and gradients change by about one level between neighbours; grain and shapes by far more
     assertTrue(simpleRoughness / 20 < 2, "simple backgrounds are smooth: " + simpleRoughness / 20);
     assertTrue(mixedRoughness > 3 * simpleRoughness, "mixed " + mixedRoughness + " vs simple " + simpleRoughness);
+  }
+
+  private static boolean isPalette(int[] c) {
+    int[][] palette = {{0, 0, 0}, {255, 255, 255}, {128, 128, 128}, {200, 30, 30}, {240, 140, 20}, {240, 220, 40}, {40, 160, 60},
+      {20, 150, 150}, {40, 80, 200}, {130, 50, 170}, {240, 130, 180}, {120, 70, 30}};
+    for (int[] p : palette) if (java.util.Arrays.equals(p, c)) return true;
+    return false;
   }
 
   @Test

@@ -156,6 +156,10 @@ class DefaultStagesTest {
     Files.writeString(bad, Files.readString(Path.of("configs/default/recognizer.yaml")).replace("loss_beta: 1.0", "loss_beta: 0")
         .replace("config: model.yaml", "config: " + Path.of("configs/default/model.yaml").toAbsolutePath()));
     assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
+    Files.writeString(bad, Files.readString(Path.of("configs/default/anytext2.yaml")).replace("loss_beta: 0.01", "loss_beta: 0.01\n  crop_margin: 4")
+        .replace("config: model.yaml", "config: " + Path.of("configs/default/model.yaml").toAbsolutePath()));
+    IllegalArgumentException margin = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
+    assertTrue(margin.getMessage().contains("crop_margin widens the recognizer stage's crops"), margin.getMessage());
     Files.writeString(bad, "model:\n  stage: unet\ndata:\n  synthetic: 4\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
     assertTrue(e.getMessage().contains("expected one of anytext2, vae, recognizer"), e.getMessage());

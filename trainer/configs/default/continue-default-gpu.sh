@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Continues the AnyText2 stage of a train-default-gpu.sh run on a GPU (README "The default model"), beside a fresh
+# recognizer run that becomes the package's OCR judge: AnyText2 from RUN/anytext2's last checkpoint (--init: new
+# optimizer state) into RUN/anytext2-b for at most TIME_AT2 s, the recognizer (recognizer-gpu.yaml, loose crops) into
+# RUN/judge for the same time; then the package from RUN/anytext2-b with its OCR judge (convert --judge: ocr_recognizer.onnx
+# only) from RUN/judge, or from JUDGE=checkpoint (the shipped model: JUDGE=RUN/recognizer/checkpoints/last.safetensors,
+# the first run's recognizer, which reads better than a fresh one after the same minutes).
+# Usage: continue-default-gpu.sh RUN_DIR   (INIT=checkpoint overrides RUN/anytext2/checkpoints/last.safetensors)
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cfg="$root/trainer/configs/default"
+run="${1:?usage: continue-default-gpu.sh RUN_DIR}"
+init="${INIT:-$run/anytext2/checkpoints/last.safetensors}"
+read -r -a at2cmd <<< "${AT2:-$root/anytext2}"
+[ -f "$init" ] || { echo "no AnyText2 checkpoint at $init"; exit 1; }
+[ -f "$run/synth/anyword.json" ] || "${at2cmd[@]}" synth --out "$run/synth" --count "${IMAGES:-20000}" --size 128 --seed 11 \
+    --languages latin --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple || exit 1
+train() { # name config [args...]
+  local name=$1 conf=$2; shift 2
+  local args=(train --config "$cfg/$conf" --data "$run/synth/anyword.json" --out "$run/$name" --max-steps "${STEPS:-100000}")
+  if [ -f "$run/$name/checkpoints/last.safetensors" ]; then args+=(--resume); else args+=("$@"); fi
+  echo "== $name: $(date -u +%T) (at most ${TIME_AT2:-unlimited} s)"
+  if [ -n "${TIME_AT2:-}" ]; then timeout -s TERM "$TIME_AT2" "${at2cmd[@]}" "${args[@]}"; else "${at2cmd[@]}" "${args[@]}"; fi
+  echo "== $name done: $(date -u +%T), exit $?, last: $(grep -o '"global_step"[^,}]*' "$run/$name/checkpoints/last.json" 2>/dev/null)"
+}
+train judge recognizer-gpu.yaml > "$run/judge.log" 2>&1 &
+judge=$!
+train anytext2-b anytext2-gpu.yaml --init "$init"
+wait $judge
+for s in judge anytext2-b; do [ -f "$run/$s/checkpoints/last.safetensors" ] || { echo "$s: no checkpoint"; tail -5 "$run/$s.log" 2>/dev/null; exit 1; }; done
+"${at2cmd[@]}" convert --checkpoint "$run/anytext2-b/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
+    --judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}" \
+    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler
