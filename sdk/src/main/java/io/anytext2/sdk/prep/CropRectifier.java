@@ -105,6 +105,20 @@ public final class CropRectifier {
     return new FloatImage(c, outH, outW, out);
   }
 
+  /** {@code [height, width]} of {@link #crop}'s output for {@code mask} on an image of {@code width x height}, without sampling. */
+  public static int[] cropSize(Mask mask, int width, int height) {
+    if (mask.width() != width || mask.height() != height) {
+      throw new IllegalArgumentException("expected a " + width + "x" + height + " mask, found " + mask.width() + "x" + mask.height());
+    }
+    int[] box = orderedBox(mask);
+    float boxW = Math.max(dist(box, 0, 1), dist(box, 2, 3));
+    float boxH = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    if ((int) boxH <= 0 || (int) boxW <= 0) {
+      throw new IllegalArgumentException("expected a crop box of at least one pixel, found " + boxW + "x" + boxH);
+    }
+    return new int[] {(int) boxH, (int) boxW};
+  }
+
   /**
    * Where {@link #crop} (float32 path) samples: for output pixel (v, u), index {@code v * outWidth
    * + u}, the source pixel coordinates (x, y) of its bilinear tap, before zero padding. Lets a
