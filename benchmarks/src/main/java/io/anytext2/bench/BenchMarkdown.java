@@ -27,6 +27,9 @@ final class BenchMarkdown {
         row(s, "UNet call, " + e.getKey().replace("_ms", "").replace("_mb", "").replace('_', ' '), e.getValue(), mb ? "MB" : "ms");
       }
     }
+    row(s, "GPU memory before the pipeline (nvidia-smi)", r.get("gpu_memory_before_mib"), "MiB");
+    row(s, "GPU memory with the sessions open, nothing run", r.get("gpu_memory_after_sessions_mib"), "MiB");
+    row(s, "GPU memory after the first request", r.get("gpu_memory_after_first_request_mib"), "MiB");
     row(s, "peak GPU memory, 1-image requests (nvidia-smi)", r.get("peak_gpu_mib_1_image"), "MiB");
     row(s, "peak GPU memory, all requests", r.get("peak_gpu_mib_all"), "MiB");
     s.append("\n| request | min | median | ms per CFG step (median) | phases, median ms |\n|---|---|---|---|---|\n");

@@ -77,6 +77,8 @@ public final class EndToEnd {
       long t0 = System.nanoTime();
       try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, options, sampler)) {
         double openMs = ms(t0);
+        // where the peak goes: the CUDA context and library handles plus every graph's weights (sessions open, nothing run)
+        report.put("gpu_memory_after_sessions_mib", gpu.currentMiB());
         report.put("provider", p.provider());
         report.put("precision", p.manifest().precision());
         report.put("fused_attention", p.manifest().fusedAttention());
@@ -85,6 +87,7 @@ public final class EndToEnd {
         report.put("session_creation_ms", openMs);
         report.put("first_request_ms", ms(t1));
         report.put("first_request_incl_sessions_ms", ms(t0));
+        report.put("gpu_memory_after_first_request_mib", gpu.currentMiB()); // + arenas kept after a 20 x 1 request
         ImageFiles.write(first.images().get(0), out.resolve("image-20x1-seed1.png"));
         log("sessions %.0f ms, first request %.0f ms on %s", openMs, ms(t1), p.provider());
 
