@@ -10,8 +10,7 @@ import java.util.Map;
 
 /**
  * A checkpoint with some key prefixes taken from other checkpoints, from {@code PREFIX=FILE} options
- * ({@code train --init-part}, {@code convert --part}): how stages that trained disjoint parts are
- * joined. The returned checkpoint owns and closes every file it opened; on an error none stays open.
+ * ({@code train --init-part}): how stages that trained disjoint parts are joined. The returned checkpoint owns and closes every file it opened; on an error none stays open.
  */
 final class CheckpointParts {
   private CheckpointParts() {}

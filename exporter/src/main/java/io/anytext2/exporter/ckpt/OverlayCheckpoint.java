@@ -15,6 +15,7 @@ import java.util.Map;
 public final class OverlayCheckpoint implements Checkpoint {
   private final Checkpoint base;
   private final List<Map.Entry<String, Checkpoint>> overlays;
+
   /** @param overlays prefix → checkpoint; a later entry wins where prefixes overlap */
   public OverlayCheckpoint(Checkpoint base, List<Map.Entry<String, Checkpoint>> overlays) {
     this(base, overlays, "--init-part");

@@ -41,9 +41,9 @@ public final class CropRectifier {
               + mask.height());
     }
     int[] box = orderedBox(mask);
-    // pts1 is float32 in the original, and so are the side lengths (np.linalg.norm of float32).
-    float width = Math.max(dist(box, 0, 1), dist(box, 2, 3));
-    float height = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    float[] sides = sides(box);
+    float width = sides[0];
+    float height = sides[1];
     float[] srcPts = new float[8];
     for (int i = 0; i < 8; i++) {
       srcPts[i] = box[i];
@@ -110,9 +110,9 @@ public final class CropRectifier {
     if (mask.width() != width || mask.height() != height) {
       throw new IllegalArgumentException("expected a " + width + "x" + height + " mask, found " + mask.width() + "x" + mask.height());
     }
-    int[] box = orderedBox(mask);
-    float boxW = Math.max(dist(box, 0, 1), dist(box, 2, 3));
-    float boxH = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    float[] sides = sides(orderedBox(mask));
+    float boxW = sides[0];
+    float boxH = sides[1];
     if ((int) boxH <= 0 || (int) boxW <= 0) {
       throw new IllegalArgumentException("expected a crop box of at least one pixel, found " + boxW + "x" + boxH);
     }
@@ -133,8 +133,9 @@ public final class CropRectifier {
           "expected a " + width + "x" + height + " mask, found " + mask.width() + "x" + mask.height());
     }
     int[] box = orderedBox(mask);
-    float boxW = Math.max(dist(box, 0, 1), dist(box, 2, 3));
-    float boxH = Math.max(dist(box, 0, 3), dist(box, 1, 2));
+    float[] sides = sides(box);
+    float boxW = sides[0];
+    float boxH = sides[1];
     float[] srcPts = new float[8];
     for (int i = 0; i < 8; i++) {
       srcPts[i] = box[i];
@@ -187,6 +188,14 @@ public final class CropRectifier {
       left[0].x(), left[0].y(), right[0].x(), right[0].y(),
       right[1].x(), right[1].y(), left[1].x(), left[1].y()
     };
+  }
+
+  /**
+   * {width, height} of the ordered box: the longer of each pair of opposite sides. pts1 is float32 in the
+   * original, and so are the side lengths (np.linalg.norm of float32).
+   */
+  private static float[] sides(int[] box) {
+    return new float[] {Math.max(dist(box, 0, 1), dist(box, 2, 3)), Math.max(dist(box, 0, 3), dist(box, 1, 2))};
   }
 
   private static float dist(int[] p, int i, int j) {

@@ -66,9 +66,9 @@ final class SyntheticBackgrounds {
 
   /**
    * A background; {@code plain} keeps only the fill (no shapes, no grain), and a third of plain
-   * backgrounds are one flat palette colour (white for half of those, else black, red, …): uniform random colours never
-   * give the white page that prompts like "a plain white background" ask for, and which a small
-   * VAE then never learns to keep (the default model turned white pink).
+   * backgrounds are one flat palette colour (white for half of those, else black, red, …): uniform
+   * random colours never give the white page that prompts like "a plain white background" ask for,
+   * and which a small VAE then never learns to keep (an earlier default model turned white pink).
    */
   static Background draw(int size, Random rng, boolean plain) {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);

@@ -72,9 +72,9 @@ public final class PreparedSample {
   /**
    * @param cropMargin with {@code ocrCrops}: each line's crop is taken from its position mask widened by
    *     0..{@code cropMargin} px on every side (drawn per line from the mask itself, so a sample always gets
-   *     the same margins). The recognizer stage uses it: trained only on tight crops, a recognizer cannot
-   *     read a line with margins (a generated line that does not fill its box, a word in a loose box);
-   *     the OCR losses of the AnyText2 stage keep exact crops (0)
+   *     the same margins). For the recognizer stage: one trained on tight crops alone reads lines with
+   *     margins poorly (a generated line that does not fill its box, a word in a loose box); the OCR
+   *     losses of the AnyText2 stage keep exact crops (0)
    */
   public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
       OcrDictionary dictionary, boolean ocrCrops, int cropMargin) {
