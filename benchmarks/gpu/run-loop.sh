@@ -29,6 +29,8 @@
 #                            (cudnn_conv_algo_search=HEURISTIC: no trial runs with large workspaces);  gn-lowmem-heur  both
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
+#   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone and 1-step requests;
+#             meaningful in the lowmem variants, whose arenas shrink after every call)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
 #             with the plain package (EndToEnd --reference; runs after the timed requests and the
@@ -108,8 +110,8 @@ e2e() { # variant name
   echo "[t=$(el)] run $name: package $pkg, sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
   timeout $secs $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
     --size 512 --out $W/res/$name --package $pkg --runs $RUNS --probe-batches none --sampler $SAMPLER \
-    --cases $CASES --warmup ${WARMUP:-1} "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
-  echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU" $W/res/$name.log | tail -12
+    --cases $CASES --warmup ${WARMUP:-1} ${PROBE:+--memory-probe} "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
+  echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU\|probe" $W/res/$name.log | tail -14
   grep -i "exception\|error" $W/res/$name.log | head -5; save
 }
 for v in $VARIANTS; do e2e $v; done

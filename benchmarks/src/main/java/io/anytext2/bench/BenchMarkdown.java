@@ -32,6 +32,9 @@ final class BenchMarkdown {
     row(s, "GPU memory after the first request", r.get("gpu_memory_after_first_request_mib"), "MiB");
     row(s, "peak GPU memory, 1-image requests (nvidia-smi)", r.get("peak_gpu_mib_1_image"), "MiB");
     row(s, "peak GPU memory, all requests", r.get("peak_gpu_mib_all"), "MiB");
+    if (r.get("memory_probe") instanceof Map<?, ?> probe) {
+      probe.forEach((k, v) -> row(s, "memory probe: " + String.valueOf(k).replace('_', ' '), v, ""));
+    }
     s.append("\n| request | min | median | ms per CFG step (median) | phases, median ms |\n|---|---|---|---|---|\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) r.get("requests")) {
       Map<String, Object> phases = (Map<String, Object>) c.getOrDefault("phase_median_ms", Map.of());

@@ -30,7 +30,7 @@ import java.util.Map;
  * <pre>{@code
  * java -cp anytext2-benchmarks.jar:lib/* io.anytext2.bench.EndToEnd --package pkg-fp16 --provider cuda \
  *     --runs 3 --out bench-fp16 [--reference pkg-fp32] [--sampler default|stepwise|loopN|unbatched|batched|pinned] [--probe-batches 1,2|none]
- *     [--low-gpu-memory] [--warmup N]
+ *     [--low-gpu-memory] [--warmup N] [--memory-probe]
  * }</pre>
  *
  * <p>Each case runs {@code --warmup} untimed requests first (default 1: new shapes, cuDNN's algorithm search); more
@@ -88,6 +88,7 @@ public final class EndToEnd {
         report.put("first_request_ms", ms(t1));
         report.put("first_request_incl_sessions_ms", ms(t0));
         report.put("gpu_memory_after_first_request_mib", gpu.currentMiB()); // + arenas kept after a 20 x 1 request
+        if (a.containsKey("memory-probe")) report.put("memory_probe", memoryProbe(p, gpu, size));
         ImageFiles.write(first.images().get(0), out.resolve("image-20x1-seed1.png"));
         log("sessions %.0f ms, first request %.0f ms on %s", openMs, ms(t1), p.provider());
 
@@ -178,6 +179,39 @@ public final class EndToEnd {
     m.put("phase_median_ms", phaseMedians); // prepare, condition, denoise, decode: what lies outside the loop
     log("%s: min %.0f ms, median %.0f ms, %.2f ms per CFG step; phases %s", c.name(), Stats.min(wall), Stats.median(wall),
         Stats.median(steps), phaseMedians);
+    return m;
+  }
+
+  /**
+   * Which part of a request makes its transient peak: nvidia-smi's peak above the level before, for the VAE
+   * decoder alone (1 and 4 latents, {@link AnyText2Pipeline#preview}) and for whole 1-step requests (text
+   * encoder, ControlNet, one loop step, decoder). Arenas keep what a graph once took, so the readings show
+   * the transient only with {@code --low-gpu-memory} (arena shrinkage after every call); run it there.
+   */
+  private static Map<String, Object> memoryProbe(AnyText2Pipeline p, GpuMemoryMonitor gpu, int size) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!gpu.available()) {
+      m.put("skipped", "no nvidia-smi readings");
+      return m;
+    }
+    int channels = p.manifest().config().unet().inChannels();
+    int latent = size / 8;
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+    for (int n : new int[] {1, 4}) {
+      float[] z = new float[n * channels * latent * latent];
+      for (int i = 0; i < z.length; i++) z[i] = (float) (rng.nextDouble() * 2 - 1);
+      gpu.resetPeak();
+      long before = gpu.currentMiB();
+      p.preview(new io.anytext2.sdk.tensor.FloatTensor(z, new long[] {n, channels, latent, latent}));
+      m.put("decode_" + n + "_above_mib", gpu.peakMiB() - before);
+    }
+    for (int n : new int[] {1, 4}) {
+      gpu.resetPeak();
+      long before = gpu.currentMiB();
+      p.run(request(size, 1, n));
+      m.put("request_1_step_" + n + "_above_mib", gpu.peakMiB() - before);
+    }
+    log("memory probe (MiB above the level before each call): %s", m);
     return m;
   }
 
