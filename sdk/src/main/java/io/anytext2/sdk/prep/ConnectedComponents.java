@@ -51,6 +51,10 @@ public final class ConnectedComponents {
     }
   }
 
+  /** The already-scanned 8-neighbours: left, upper left, above, upper right. */
+  private static final int[] NEIGHBOUR_DX = {-1, -1, 0, 1};
+  private static final int[] NEIGHBOUR_DY = {0, -1, -1, -1};
+
   private ConnectedComponents() {}
 
   /** All 8-connected components of the set pixels, in OpenCV label order. */
@@ -69,21 +73,26 @@ public final class ConnectedComponents {
           continue;
         }
         int label = 0;
-        int[][] neighbours = {{-1, 0}, {-1, -1}, {0, -1}, {1, -1}};
-        for (int[] d : neighbours) {
-          int nx = x + d[0];
-          int ny = y + d[1];
-          if (nx < 0 || ny < 0 || nx >= w) {
-            continue;
-          }
-          int nl = labels[ny * w + nx];
-          if (nl == 0) {
-            continue;
-          }
-          if (label == 0) {
-            label = find(parent, nl);
-          } else {
-            label = union(parent, label, nl);
+        if (y > 0 && labels[i - w] != 0) {
+          // The pixel above touches every other scanned neighbour (left diagonally, the upper two beside it), and
+          // each of those was joined with it when the later of the two was scanned: nothing to union.
+          label = find(parent, labels[i - w]);
+        } else {
+          for (int k = 0; k < 4; k++) {
+            int nx = x + NEIGHBOUR_DX[k];
+            int ny = y + NEIGHBOUR_DY[k];
+            if (nx < 0 || ny < 0 || nx >= w) {
+              continue;
+            }
+            int nl = labels[ny * w + nx];
+            if (nl == 0) {
+              continue;
+            }
+            if (label == 0) {
+              label = find(parent, nl);
+            } else {
+              label = union(parent, label, nl);
+            }
           }
         }
         if (label == 0) {
