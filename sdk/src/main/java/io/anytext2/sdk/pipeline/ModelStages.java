@@ -26,6 +26,8 @@ public final class ModelStages implements AutoCloseable {
   private GraphStage vaeDecoderFp32;
   private GraphStage unet;
   private GraphStage sampler;
+  /** {@link #samplerTakesBranchControls}, read once from the manifest. */
+  private final boolean branchControls;
 
   private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
     this.opened = s;
@@ -38,6 +40,9 @@ public final class ModelStages implements AutoCloseable {
     vaeDecoder = s.get(4);
     if (s.get(5).name().equals(GraphNames.SAMPLER)) sampler = s.get(5);
     else unet = s.get(5);
+    ModelManifest.Graph g = pkg.manifest().graphs().get(GraphNames.SAMPLER);
+    branchControls = g != null && g.inputs().stream().filter(t -> t.name().equals(GraphNames.controlName(0)))
+        .anyMatch(t -> GraphNames.SMP_CONTROL_ROWS.equals(t.shape().get(0)));
   }
 
   /** Opens the stages for step-by-step UNet calls (the UNet graph opens now, a sampler graph on first use). */
@@ -97,10 +102,7 @@ public final class ModelStages implements AutoCloseable {
    * batch itself (dim 0 named {@link GraphNames#SMP_CONTROL_ROWS}); older graphs take 2·batch rows.
    */
   public boolean samplerTakesBranchControls() {
-    ModelManifest.Graph g = pkg.manifest().graphs().get(GraphNames.SAMPLER);
-    if (g == null) return false;
-    return g.inputs().stream().filter(t -> t.name().equals(GraphNames.controlName(0)))
-        .anyMatch(t -> GraphNames.SMP_CONTROL_ROWS.equals(t.shape().get(0)));
+    return branchControls;
   }
 
   private static boolean hasSampler(ModelPackage pkg) {

@@ -93,7 +93,8 @@ public final class SessionFactory {
         }
         if (!(p instanceof ExecutionProvider.Cpu)) {
           unusable.put(p, firstLine(e.getMessage()));
-          LOG.warn("{} is not usable ({}); falling back", describe(p), firstLine(e.getMessage()));
+          // with nothing left to try (a CUDA-only package without CUDA) the refusal below says it in one line
+          if (p != order.get(order.size() - 1)) LOG.warn("{} is not usable ({}); falling back", describe(p), firstLine(e.getMessage()));
         }
         last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
       }
