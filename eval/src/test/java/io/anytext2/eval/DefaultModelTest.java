@@ -174,11 +174,11 @@ class DefaultModelTest {
    * (README "The default model").
    */
   static RgbImage drawn(String word, GlyphRenderer glyphs, FontFace face) {
-    FloatImage cover = glyphs.glyphImage(face, word, PLACE, new int[] {255, 255, 255}, 128, 128);
+    float[] cover = glyphs.glyphImage(face, word, PLACE, new int[] {255, 255, 255}, 128, 128).data(); // one copy, not one per pixel
     byte[] px = new byte[128 * 128 * 3];
     for (int i = 0; i < 128 * 128; i++) {
       for (int c = 0; c < 3; c++) {
-        px[3 * i + c] = (byte) Math.round(255f * (1f - cover.data()[c * 128 * 128 + i]));
+        px[3 * i + c] = (byte) Math.round(255f * (1f - cover[c * 128 * 128 + i]));
       }
     }
     return new RgbImage(128, 128, px);
