@@ -13,8 +13,7 @@ run="${1:?usage: continue-default-gpu.sh RUN_DIR}"
 init="${INIT:-$run/anytext2/checkpoints/last.safetensors}"
 read -r -a at2cmd <<< "${AT2:-$root/anytext2}"
 [ -f "$init" ] || { echo "no AnyText2 checkpoint at $init"; exit 1; }
-[ -f "$run/synth/anyword.json" ] || "${at2cmd[@]}" synth --out "$run/synth" --count "${IMAGES:-20000}" --size 128 --seed 11 \
-    --languages latin --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple || exit 1
+bash "$cfg/synth-default.sh" "$run/synth" "${IMAGES:-20000}" || exit 1
 train() { # name config [args...]
   local name=$1 conf=$2; shift 2
   local args=(train --config "$cfg/$conf" --data "$run/synth/anyword.json" --out "$run/$name" --max-steps "${STEPS:-100000}")

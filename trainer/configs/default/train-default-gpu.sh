@@ -27,8 +27,7 @@ stage() { # name config max-steps time-cap [init args...]
   echo "== $name done: $(date -u +%T), exit $rc, last: $(grep -o '"global_step"[^,}]*' "$run/$name/checkpoints/last.json" 2>/dev/null)"
 }
 mkdir -p "$run"
-[ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin \
-    --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple || exit 1
+bash "$cfg/synth-default.sh" "$run/synth" "$images" || exit 1
 stage recognizer recognizer-gpu.yaml "${STEPS_REC:-100000}" "${TIME_REC:-}" > "$run/recognizer.log" 2>&1 &
 rec=$!
 stage vae vae-gpu.yaml "${STEPS_VAE:-100000}" "${TIME_VAE:-}" > "$run/vae.log" 2>&1 &

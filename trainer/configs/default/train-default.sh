@@ -16,8 +16,7 @@ at2() { "$root/anytext2" "$@"; }
 
 mkdir -p "$run"
 # 1. synthetic AnyWord-style data: 128 px, Latin words (the recognizer dictionary is Latin)
-[ -f "$run/synth/anyword.json" ] || at2 synth --out "$run/synth" --count "$images" --size 128 --seed 11 --languages latin \
-    --max-lines 2 --max-words 1 --text-height 0.18,0.32 --simple
+bash "$cfg/synth-default.sh" "$run/synth" "$images"
 data="$run/synth/anyword.json"
 # 2. the three stages
 at2 train --config "$cfg/recognizer.yaml" --data "$data" --out "$run/recognizer" --max-steps "$steps_rec"
