@@ -4,7 +4,11 @@
 # optimizer state) into RUN/anytext2-b for at most TIME_AT2 s, the recognizer (recognizer-gpu.yaml, loose crops) into
 # RUN/judge for the same time; then the package from RUN/anytext2-b with its OCR judge (convert --judge: ocr_recognizer.onnx
 # only) from RUN/judge, or from JUDGE=checkpoint (the shipped model: JUDGE=RUN/recognizer/checkpoints/last.safetensors,
-# the first run's recognizer, which reads better than a fresh one after the same minutes).
+# the first run's recognizer, which reads better than a fresh one after the same minutes). With JUDGE set no fresh judge
+# is trained (it would not be used); JUDGE=none converts with the model's own recognizer as judge (swap
+# ocr_recognizer.onnx later from a package converted with the judge you keep).
+# CONFIG picks the AnyText2 config (default anytext2-gpu.yaml; anytext2-gpu-late.yaml: a third of its learning rate,
+# for a later continuation).
 # Usage: continue-default-gpu.sh RUN_DIR   (INIT=checkpoint overrides RUN/anytext2/checkpoints/last.safetensors)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -22,11 +26,17 @@ train() { # name config [args...]
   if [ -n "${TIME_AT2:-}" ]; then timeout -s TERM "$TIME_AT2" "${at2cmd[@]}" "${args[@]}"; else "${at2cmd[@]}" "${args[@]}"; fi
   echo "== $name done: $(date -u +%T), exit $?, last: $(grep -o '"global_step"[^,}]*' "$run/$name/checkpoints/last.json" 2>/dev/null)"
 }
-train judge recognizer-gpu.yaml > "$run/judge.log" 2>&1 &
-judge=$!
-train anytext2-b anytext2-gpu.yaml --init "$init"
-wait $judge
-for s in judge anytext2-b; do [ -f "$run/$s/checkpoints/last.safetensors" ] || { echo "$s: no checkpoint"; tail -5 "$run/$s.log" 2>/dev/null; exit 1; }; done
+judges=()
+if [ -z "${JUDGE:-}" ]; then
+  train judge recognizer-gpu.yaml > "$run/judge.log" 2>&1 &
+  judge=$!
+  judges=(judge)
+fi
+train anytext2-b "${CONFIG:-anytext2-gpu.yaml}" --init "$init"
+[ -n "${judge:-}" ] && wait $judge
+judge_args=(--judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}")
+[ "${JUDGE:-}" = none ] && judge_args=()
+for s in "${judges[@]}" anytext2-b; do [ -f "$run/$s/checkpoints/last.safetensors" ] || { echo "$s: no checkpoint"; tail -5 "$run/$s.log" 2>/dev/null; exit 1; }; done
 "${at2cmd[@]}" convert --checkpoint "$run/anytext2-b/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
-    --judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}" \
+    "${judge_args[@]}" \
     --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler
