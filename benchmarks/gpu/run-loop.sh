@@ -27,13 +27,17 @@
 #               gn-nchw      the same package without prefer_nhwc
 #               gn-lowmem    gn-nhwc with --low-gpu-memory;  gn-heur  gn-nhwc with cuDNN's heuristic algorithm choice
 #                            (cudnn_conv_algo_search=HEURISTIC: no trial runs with large workspaces);  gn-lowmem-heur  both
+#               gg-heur      gn-heur's options on an fp16+fused+gn+geglu package: the GEGLU feed-forwards as
+#                            com.microsoft.BiasSplitGelu too (CUDA only; RandomPackage kind "+geglu")
+#               ggp-heur     gg-heur's options on fp16+fused+gn+geglu+packed: also one MatMul for q, k, v of the
+#                            attention (packed MultiHeadAttention inputs; RandomPackage kind "+packed")
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
 #   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone and 1-step requests;
 #             meaningful in the lowmem variants, whose arenas shrink after every call)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
-#   REFERENCE 1 (default): the "fused" variant also compares its images and UNet/ControlNet/VAE outputs
-#             with the plain package (EndToEnd --reference; runs after the timed requests and the
+#   REFERENCE 1 (default): the "fused", "gn-nhwc", "gg-heur" and "ggp-heur" variants also compare their images and
+#             UNet/ControlNet/VAE outputs with the plain package (EndToEnd --reference; runs after the timed requests and the
 #             memory readings, so it changes neither)
 #   JARS      folder with anytext2-benchmarks.jar and lib/ (default: .gpu-bench/loop)
 #   REBUILD   1: rebuild packages even if $W/pkg-*/manifest.json exists (a warm machine keeps /tmp/work)
@@ -74,7 +78,9 @@ variant() {
     gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1; LOWMEM=(--low-gpu-memory) ;;
     gn-lowmem-heur) PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
     gn-heur)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur)"; return 1 ;;
+    gg-heur)      PKG=fp16+fused+gn+geglu; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
+    ggp-heur)     PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
@@ -82,7 +88,7 @@ pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
 # the packages the variants need, built in parallel (a bare 'wait' would also wait for the tee above)
 KINDS=""
 for v in $VARIANTS; do variant $v || exit 2; case " $KINDS " in *" $PKG "*) ;; *) KINDS="$KINDS $PKG" ;; esac; done
-[ "$REFERENCE" = 1 ] && case " $VARIANTS " in *" fused "*|*" gn-nhwc "*) case " $KINDS " in *" fp16 "*) ;; *) KINDS="$KINDS fp16" ;; esac ;; esac
+[ "$REFERENCE" = 1 ] && case " $VARIANTS " in *" fused "*|*" gn-nhwc "*|*" gg-heur "*|*" ggp-heur "*) case " $KINDS " in *" fp16 "*) ;; *) KINDS="$KINDS fp16" ;; esac ;; esac
 pids=""
 for k in $KINDS; do
   d=$(pkgdir $k)
@@ -99,7 +105,7 @@ e2e() { # variant name
   local name=$1 left=$(( BUDGET - $(el) )) secs=$SECS extra=()
   variant $name || return
   if [ $left -lt 40 ]; then echo "[t=$(el)] skip $name (time)"; return; fi
-  case $name in fused|gn-nhwc) [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); } ;; esac
+  case $name in fused|gn-nhwc|gg-heur|ggp-heur) [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); } ;; esac
   [ $secs -gt $left ] && secs=$left
   local pkg=$(pkgdir $PKG)
   if [ "$LEGACY_ROWS" = 1 ]; then # same files, manifest with the older name of the control rows

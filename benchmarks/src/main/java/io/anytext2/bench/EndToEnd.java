@@ -82,6 +82,9 @@ public final class EndToEnd {
         report.put("provider", p.provider());
         report.put("precision", p.manifest().precision());
         report.put("fused_attention", p.manifest().fusedAttention());
+        report.put("fused_group_norm", p.manifest().fusedGroupNorm());
+        report.put("fused_geglu", p.manifest().fusedGeglu());
+        report.put("packed_attention", p.manifest().packedAttention());
         long t1 = System.nanoTime();
         GenerationResult first = p.run(request(size, 20, 1));
         report.put("session_creation_ms", openMs);

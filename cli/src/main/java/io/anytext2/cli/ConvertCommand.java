@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
       "  anytext2 convert --checkpoint tiny/model.ckpt --config tiny/tiny.yaml --ocr-dict tiny/en_dict.txt --out tiny-pkg",
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --out models/anytext2-onnx-fp16",
       "  anytext2 convert --random-init --seed 7 --fp16 --out /tmp/random-fp16   (seeded random weights, no file; for benchmarks)",
-      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --out models/anytext2-onnx-fp16-fused"
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --out models/anytext2-onnx-fp16-fused",
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --fused-group-norm --fused-geglu "
+          + "--out models/anytext2-onnx-fp16-cuda   (CUDA only)"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "checkpoint file (.ckpt, .pth, .safetensors); or --random-init")
@@ -73,6 +75,18 @@ final class ConvertCommand implements Callable<Integer> {
       + "fusedGroupNorm)")
   boolean fusedGroupNorm;
 
+  @Option(names = "--fused-geglu", description = "CUDA packages: the GEGLU feed-forwards of the UNet, ControlNet and sampler "
+      + "as a MatMul and ONNX Runtime's com.microsoft.BiasSplitGelu (bias, split, GELU and product in one kernel) where "
+      + "the kernel takes the width (8x 320, 640 or 1280 channels: SD1.5's; other widths stay standard); the package "
+      + "runs on the CUDA provider only (manifest: fusedGeglu)")
+  boolean fusedGeglu;
+
+  @Option(names = "--packed-attention", description = "CUDA packages, with --fused-attention: one MatMul for q, k and v "
+      + "of each self-attention (for k and v of each cross-attention) of the transformer blocks, fed to "
+      + "MultiHeadAttention in its packed formats, which ONNX Runtime's CPU kernel does not run; the package runs on "
+      + "the CUDA provider only (manifest: packedAttention)")
+  boolean packedAttention;
+
   @Option(names = "--no-sampler", description = "leave out the optional sampler graph (an ONNX Loop over DDIM steps with a "
       + "second copy of the UNet weights): it saves host-device transfers on GPUs and only adds size for CPU packages")
   boolean noSampler;
@@ -99,6 +113,7 @@ final class ConvertCommand implements Callable<Integer> {
     }
     if (judge != null) requireFile(judge, "judge checkpoint");
     if (fp32Norms && !fp16) throw new IllegalArgumentException("--fp32-norms needs --fp16");
+    if (packedAttention && !fusedAttention) throw new IllegalArgumentException("--packed-attention needs --fused-attention");
     if (checkpoint != null) requireFile(checkpoint, "checkpoint");
     if (config != null) requireFile(config, "config");
     if (ocrDict != null) requireFile(ocrDict, "OCR dictionary");
@@ -130,7 +145,7 @@ final class ConvertCommand implements Callable<Integer> {
         m = ModelPackageWriter.write(
             new ModelPackageWriter.Request(ckpt, source, cfg,
                 config == null ? ModelConfigLoader.BUNDLED_SD15 : config.getFileName().toString(), clipDir, ocrDict, out, overwrite,
-                precision, fusedAttention, !noSampler, fusedGroupNorm).withJudge(judged),
+                precision, fusedAttention, !noSampler, fusedGroupNorm).withFusions(fusedGeglu, packedAttention).withJudge(judged),
             new ModelPackageWriter.Progress() {
               @Override
               public void graph(String name, int index, int graphs) {
@@ -145,7 +160,9 @@ final class ConvertCommand implements Callable<Integer> {
         bar.stepTo(bar.getMax());
       }
       System.out.printf("wrote %s (%s%s, native size %dx%d): %d graphs, %d tensors, %.1f s, peak heap %d MB%n", out, m.precision(),
-          (m.fusedAttention() ? ", fused attention" : "") + (m.fusedGroupNorm() ? ", fused GroupNorm (CUDA only)" : ""), m.nativeSize(), m.nativeSize(), m.graphs().size(),
+          (m.fusedAttention() ? ", fused attention" : "") + (m.fusedGroupNorm() ? ", fused GroupNorm" : "")
+              + (m.fusedGeglu() ? ", fused GEGLU" : "") + (m.packedAttention() ? ", packed attention" : "")
+              + (m.cudaOnly() ? " (CUDA only)" : ""), m.nativeSize(), m.nativeSize(), m.graphs().size(),
           m.source().tensors(), (System.nanoTime() - t0) / 1e9, peakHeapBytes() >> 20);
     }
     return 0;

@@ -53,20 +53,22 @@ final class FusedAttention {
       throw new IllegalArgumentException(
           "attention: expected q [B, S, D], k and v [B, L, D], found " + q + ", " + k + ", " + v);
     }
+    return node(g, type, List.of(q.name(), k.name(), v.name()), heads, width / heads, scale, new long[] {qs[0], qs[1], width});
+  }
+
+  /**
+   * The node on {@code inputs} (q, k, v; or the packed forms of {@link PackedAttention}), output {@code out}
+   * [B, S, heads·headSize] in {@code type}.
+   */
+  static Value node(GraphBuilder g, ElemType type, List<String> inputs, int heads, long headSize, float scale, long[] out) {
     if (!(scale > 0) || Float.isInfinite(scale)) {
       throw new IllegalArgumentException("attention: expected a positive finite scale, found " + scale);
     }
     List<AttributeProto> attrs = new ArrayList<>(List.of(attr("num_heads", (long) heads)));
-    if (Float.floatToIntBits(scale) != Float.floatToIntBits(defaultScale(width / heads))) {
+    if (Float.floatToIntBits(scale) != Float.floatToIntBits(defaultScale(headSize))) {
       attrs.add(attr("scale", scale));
     }
-    String y =
-        g.node(
-            Opset.MICROSOFT_DOMAIN,
-            OP_TYPE,
-            "",
-            List.of(q.name(), k.name(), v.name()),
-            attrs.toArray(AttributeProto[]::new));
-    return new Value(y, type, new long[] {qs[0], qs[1], width});
+    String y = g.node(Opset.MICROSOFT_DOMAIN, OP_TYPE, "", inputs, attrs.toArray(AttributeProto[]::new));
+    return new Value(y, type, out);
   }
 }

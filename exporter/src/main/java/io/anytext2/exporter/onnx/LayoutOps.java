@@ -209,4 +209,18 @@ final class LayoutOps {
             mask.shape(), StaticShapes.broadcast(a.shape(), b.shape(), "where"), "where");
     return new Value(g.node("Where", "", List.of(cond, a.name(), b.name())), a.type(), out);
   }
+
+  /** Rows of {@code table} [V, D] selected by integer {@code ids} (Gather). */
+  Value embedding(Value table, Value ids) {
+    if (table.rank() != 2 || !table.type().isFloating()) {
+      throw new IllegalArgumentException("embedding: expected a float [V, D] table, found " + table);
+    }
+    if (ids.type() != ElemType.INT64 && ids.type() != ElemType.INT32) {
+      throw new IllegalArgumentException("embedding: expected INT64 or INT32 ids, found " + ids.type());
+    }
+    long[] out = Arrays.copyOf(ids.shape(), ids.rank() + 1);
+    out[ids.rank()] = table.shape()[1];
+    return new Value(g.node("Gather", GraphBuilder.scopeOf(table.name()), List.of(table.name(), ids.name()), attr("axis", 0L)),
+        table.type(), out);
+  }
 }

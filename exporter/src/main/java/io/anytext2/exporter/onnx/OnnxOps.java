@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <p>This class writes the parameterised layers and the arithmetic; package-private helpers write
  * the rest: {@link LayoutOps} (reshapes, transposes, selection, resampling), {@link
- * NormalizationOps}, {@link FusedAttention} and {@link TypeCasts} (the Casts of mixed precision).
+ * NormalizationOps}, {@link TypeCasts} (the Casts of mixed precision) and the opt-in ONNX Runtime contrib
+ * nodes of {@link Fusions}: {@link FusedAttention}, {@link FusedGeglu}, {@link PackedAttention}.
  *
  * <pre>{@code
  * try (OnnxOps op = new OnnxOps("vae_decoder", weights)) {
@@ -86,8 +87,8 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   private final Precision precision;
   private final ElemType ct;
   private final TypeCasts casts;
-  private final boolean fusedAttention;
-  private final boolean fusedGroupNorm;
+  private final Fusions fusions;
+  private final PackedAttention packed;
 
   /** A float32 graph whose weights are placed by {@link WeightStorage#auto()}. */
   public OnnxOps(String graphName, WeightSource source) {
@@ -100,29 +101,26 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   }
 
   public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision) {
-    this(graphName, source, storage, precision, false);
+    this(graphName, source, storage, precision, Fusions.NONE);
   }
 
-  /**
-   * @param fusedAttention write {@link #attention} as one {@code com.microsoft.MultiHeadAttention}
-   *     node (ONNX Runtime only; see {@link FusedAttention}) instead of MatMul → Softmax → MatMul
-   */
+  /** @param fusedAttention {@link #attention} as one {@code com.microsoft.MultiHeadAttention} ({@link Fusions#attention}) */
   public OnnxOps(
       String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention) {
-    this(graphName, source, storage, precision, fusedAttention, false);
+    this(graphName, source, storage, precision, Fusions.of(fusedAttention, false));
   }
 
-  /**
-   * @param fusedGroupNorm write {@link #groupNorm} and {@link #groupNormSilu} on [N, C, H, W] as ONNX
-   *     Runtime's channels-last {@code com.microsoft.GroupNorm} (CUDA only; see {@link
-   *     NormalizationOps#groupNormNhwc}) instead of Reshape → InstanceNormalization → Reshape → Mul → Add (→ Sigmoid, Mul)
-   */
+  /** @param fusedGroupNorm GroupNorm (+ SiLU) as {@code com.microsoft.GroupNorm} ({@link Fusions#groupNorm}) */
   public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision, boolean fusedAttention,
       boolean fusedGroupNorm) {
-    if (source == null || storage == null || precision == null)
-      throw new IllegalArgumentException("expected a weight source, storage and precision, found null");
-    this.fusedAttention = fusedAttention;
-    this.fusedGroupNorm = fusedGroupNorm;
+    this(graphName, source, storage, precision, Fusions.of(fusedAttention, fusedGroupNorm));
+  }
+
+  /** @param fusions the operations written as ONNX Runtime contrib nodes ({@link Fusions#NONE}: standard ONNX only) */
+  public OnnxOps(String graphName, WeightSource source, WeightStorage storage, Precision precision, Fusions fusions) {
+    if (source == null || storage == null || precision == null || fusions == null)
+      throw new IllegalArgumentException("expected a weight source, storage, precision and fusions, found null");
+    this.fusions = fusions;
     this.g = new GraphBuilder(graphName, storage);
     this.source = source;
     this.layout = new LayoutOps(g);
@@ -130,6 +128,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     this.ct = precision.compute();
     this.casts = new TypeCasts(g, ct);
     this.norms = new NormalizationOps(g, casts, precision.norms());
+    this.packed = new PackedAttention(g);
   }
 
   // ---------------------------------------------------------------- graph API
@@ -190,13 +189,14 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   /** A restorer that forgets the values cached after this call (values made in a subgraph stay in it). */
   Runnable cacheScope() {
     Map<String, String> t = new HashMap<>(transposedWeights), c = casts.saveCache();
-    Map<String, String> l = layout.saveCache(), n = norms.saveCache();
+    Map<String, String> l = layout.saveCache(), n = norms.saveCache(), p = packed.saveCache();
     return () -> {
       transposedWeights.clear();
       transposedWeights.putAll(t);
       casts.restore(c);
       layout.restore(l);
       norms.restore(n);
+      packed.restore(p);
     };
   }
 
@@ -266,17 +266,9 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
     }
     checkBias("conv2d", b, ws[0]);
     List<String> in = b == null ? List.of(x.name, w.name) : List.of(x.name, w.name, b.name);
-    String y =
-        g.node(
-            "Conv",
-            scopeOf(w.name),
-            in,
-            attrInts("kernel_shape", ws[2], ws[3]),
-            attrInts("strides", strideH, strideW),
-            attrInts(
-                "pads", pads[0], pads[1], pads[2], pads[3]), // ONNX order: top, left, bottom, right
-            attrInts("dilations", 1, 1),
-            attr("group", groups));
+    String y = g.node("Conv", scopeOf(w.name), in, attrInts("kernel_shape", ws[2], ws[3]), attrInts("strides", strideH, strideW),
+        attrInts("pads", pads[0], pads[1], pads[2], pads[3]), // ONNX order: top, left, bottom, right
+        attrInts("dilations", 1, 1), attr("group", groups));
     long h = StaticShapes.window(xs[2], pads[0] + pads[2], ws[2], strideH);
     long wd = StaticShapes.window(xs[3], pads[1] + pads[3], ws[3], strideW);
     return new Value(y, ct, new long[] {xs[0], ws[0], h, wd});
@@ -313,14 +305,14 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value groupNorm(Value x, int groups, float eps, Value gamma, Value beta) {
-    if (fusedGroupNorm && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, false);
+    if (fusions.groupNorm() && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, false);
     return norms.groupNorm(x, groups, eps, gamma, beta);
   }
 
   /** GroupNorm → SiLU, or with fused GroupNorm one {@code com.microsoft.GroupNorm} with its Swish activation. */
   @Override
   public Value groupNormSilu(Value x, int groups, float eps, Value gamma, Value beta) {
-    if (fusedGroupNorm && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, true);
+    if (fusions.groupNorm() && x.rank() == 4) return norms.groupNormNhwc(x, groups, eps, gamma, beta, true);
     return TensorOps.super.groupNormSilu(x, groups, eps, gamma, beta);
   }
 
@@ -332,9 +324,39 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   /** The networks' composition, or with fused attention on one MultiHeadAttention node in the compute type. */
   @Override
   public Value attention(Value q, Value k, Value v, int heads, float scale) {
-    if (!fusedAttention) return TensorOps.super.attention(q, k, v, heads, scale);
+    if (!fusions.attention()) return TensorOps.super.attention(q, k, v, heads, scale);
     requireFloat("attention", q, k, v);
     return FusedAttention.emit(g, ct, casts.as(q, ct), casts.as(k, ct), casts.as(v, ct), heads, scale);
+  }
+
+  /** The networks' composition, or with packed attention one MatMul for q, k, v and a packed MultiHeadAttention. */
+  @Override
+  public Value selfAttention(Value x, Value wq, Value wk, Value wv, int heads, float scale) {
+    if (!fusions.packedAttention() || x.rank() != 3) return TensorOps.super.selfAttention(x, wq, wk, wv, heads, scale);
+    requireFloat("attention", x);
+    return packed.self(casts.as(x, ct), casts.as(wq, ct), casts.as(wk, ct), casts.as(wv, ct), heads, scale);
+  }
+
+  /** The networks' composition, or with packed attention one MatMul for k and v and a packed MultiHeadAttention. */
+  @Override
+  public Value crossAttention(Value x, Value context, Value wq, Value wk, Value wv, int heads, float scale) {
+    if (!fusions.packedAttention() || x.rank() != 3 || context.rank() != 3) {
+      return TensorOps.super.crossAttention(x, context, wq, wk, wv, heads, scale);
+    }
+    requireFloat("attention", x, context);
+    return packed.cross(linear(x, wq, null), casts.as(context, ct), casts.as(wk, ct), casts.as(wv, ct), heads, scale);
+  }
+
+  /**
+   * The networks' composition, or with fused GEGLU, where the CUDA kernel takes the width, the Linear without its
+   * bias Add and one {@code com.microsoft.BiasSplitGelu} that adds it ({@link FusedGeglu}).
+   */
+  @Override
+  public Value geglu(Value x, Value w, Value b) {
+    if (!fusions.geglu() || b == null || w.rank() != 2 || !FusedGeglu.supports(x.rank(), w.shape()[0])) {
+      return TensorOps.super.geglu(x, w, b);
+    }
+    return FusedGeglu.emit(g, scopeOf(w.name()), linear(x, w, null), casts.as(b, ct));
   }
 
   @Override
@@ -345,20 +367,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
 
   @Override
   public Value embedding(Value table, Value ids) {
-    if (table.rank() != 2 || !table.type.isFloating()) {
-      throw new IllegalArgumentException(
-          "embedding: expected a float [V, D] table, found " + table);
-    }
-    if (ids.type != ElemType.INT64 && ids.type != ElemType.INT32) {
-      throw new IllegalArgumentException(
-          "embedding: expected INT64 or INT32 ids, found " + ids.type);
-    }
-    long[] out = Arrays.copyOf(ids.shape, ids.rank() + 1);
-    out[ids.rank()] = table.shape[1];
-    return new Value(
-        g.node("Gather", scopeOf(table.name), List.of(table.name, ids.name), attr("axis", 0L)),
-        table.type,
-        out);
+    return layout.embedding(table, ids);
   }
 
   // ---------------------------------------------------------------- arithmetic
@@ -444,13 +453,7 @@ public final class OnnxOps implements TensorOps<OnnxOps.Value>, AutoCloseable {
   public Value meanKeepDims(Value x, int... axes) {
     x = float32(x);
     long[] out = reducedShape("meanKeepDims", x, axes);
-    String y =
-        g.node(
-            "ReduceMean",
-            "",
-            List.of(x.name),
-            attrInts("axes", toLongs(axes)),
-            attr("keepdims", 1L));
+    String y = g.node("ReduceMean", "", List.of(x.name), attrInts("axes", toLongs(axes)), attr("keepdims", 1L));
     return new Value(y, x.type, out);
   }
 

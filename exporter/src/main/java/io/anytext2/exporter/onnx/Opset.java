@@ -17,7 +17,7 @@ public final class Opset {
 
   /**
    * ONNX Runtime's contrib operator domain, imported only by graphs that use one of its operators
-   * (the opt-in fused attention, {@code com.microsoft.MultiHeadAttention}); ONNX Runtime is then the
+   * (the opt-in {@link Fusions}: MultiHeadAttention, GroupNorm, BiasSplitGelu); ONNX Runtime is then the
    * only runtime that can load the graph.
    */
   public static final String MICROSOFT_DOMAIN = "com.microsoft";

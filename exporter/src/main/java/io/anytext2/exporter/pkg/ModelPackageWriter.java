@@ -2,8 +2,10 @@ package io.anytext2.exporter.pkg;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anytext2.exporter.ckpt.Checkpoint;
 import io.anytext2.exporter.ckpt.CheckpointException;
+import io.anytext2.exporter.onnx.Fusions;
 import io.anytext2.exporter.onnx.OnnxOps;
 import io.anytext2.exporter.onnx.Precision;
 import io.anytext2.exporter.onnx.WeightSource;
@@ -49,28 +51,49 @@ public final class ModelPackageWriter {
    *     weights; it pays off on GPUs, where it saves the per-step transfers, and is only weight on CPUs)
    * @param fusedGroupNorm GroupNorm (+ SiLU) as ONNX Runtime's channels-last {@code com.microsoft.GroupNorm}
    *     (CUDA-only packages; recorded in the manifest)
+   * @param fusedGeglu GEGLU feed-forwards of SD1.5's widths as a bias-free MatMul and ONNX Runtime's {@code
+   *     com.microsoft.BiasSplitGelu} (CUDA-only packages; {@link io.anytext2.exporter.onnx.Fusions#geglu}; recorded
+   *     in the manifest)
+   * @param packedAttention one packed MatMul for q, k, v (k, v) of the transformer blocks' attention
+   *     (CUDA-only packages; needs {@code fusedAttention}; recorded in the manifest)
    * @param judge null, or a checkpoint whose {@code text_predictor.*} weights make the {@code ocr_recognizer}
    *     graph (the OCR judge of evaluations) instead of {@code checkpoint}'s; the embedding graph, which reads
    *     glyph lines with the same recognizer, keeps {@code checkpoint}'s weights, the ones the model was trained with
    */
   public record Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
       Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
-      boolean samplerGraph, boolean fusedGroupNorm, Checkpoint judge) {
+      boolean samplerGraph, boolean fusedGroupNorm, boolean fusedGeglu, boolean packedAttention, Checkpoint judge) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
+      fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention); // throws for packed without fused attention
     }
 
     public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
         Path tokenizerDir, Path ocrDictionary, Path out, boolean overwrite, Precision precision, boolean fusedAttention,
         boolean samplerGraph, boolean fusedGroupNorm) {
       this(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision, fusedAttention,
-          samplerGraph, fusedGroupNorm, null);
+          samplerGraph, fusedGroupNorm, false, false, null);
     }
 
     /** This request with the OCR judge's weights from {@code judge} (see the record's parameters). */
     public Request withJudge(Checkpoint judge) {
       return new Request(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision,
-          fusedAttention, samplerGraph, fusedGroupNorm, judge);
+          fusedAttention, samplerGraph, fusedGroupNorm, fusedGeglu, packedAttention, judge);
+    }
+
+    /** This request with the CUDA-only GEGLU and packed-attention fusions as given (see the record's parameters). */
+    public Request withFusions(boolean fusedGeglu, boolean packedAttention) {
+      return new Request(checkpoint, checkpointName, config, configName, tokenizerDir, ocrDictionary, out, overwrite, precision,
+          fusedAttention, samplerGraph, fusedGroupNorm, fusedGeglu, packedAttention, judge);
+    }
+
+    /** The contrib nodes the UNet, ControlNet, sampler and VAE graphs get. */
+    public Fusions fusions() {
+      return fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention);
+    }
+
+    private static Fusions fusions(boolean attention, boolean groupNorm, boolean geglu, boolean packed) {
+      return new Fusions(attention, groupNorm, geglu, packed);
     }
 
     /** A package with InstanceNormalization-based GroupNorm (runs on every provider). */
@@ -140,7 +163,7 @@ public final class ModelPackageWriter {
         GraphBuilders.Def def = defs.get(i);
         progress.graph(def.name(), i, defs.size());
         graphs.put(def.name(), writeGraph(def, def.name().equals(GraphNames.OCR) ? judgeWeights : weights, tmp, GraphBuilders.precisionOf(def.name(), r.precision()),
-            r.fusedAttention(), r.fusedGroupNorm()));
+            r.fusions()));
       }
       TokenizerFiles.copy(r.tokenizerDir(), tmp);
       String dict = null;
@@ -151,11 +174,11 @@ public final class ModelPackageWriter {
       }
       OcrConfig ocr = r.config().ocr();
       ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ModelManifest.FORMAT_VERSION, "anytext2-java",
-          r.precision().manifestName(), r.fusedAttention(), r.fusedGroupNorm(), r.config().nativeSize(),
+          r.precision().manifestName(), r.fusedAttention(), r.fusedGroupNorm(), r.fusedGeglu(), r.packedAttention(), r.config().nativeSize(),
           r.config(), scheduler(r.checkpoint(), r.config()), tok,
           new ModelManifest.Ocr(dict, ocr.numClasses(), OcrConfig.INPUT_HEIGHT, OcrConfig.INPUT_WIDTH, OcrConfig.STEPS, ocr.neckDims()),
           graphs, new ModelManifest.Source(r.checkpointName(), null, r.configName(), r.checkpoint().keys().size() - unused.size()));
-      JSON.writeValue(tmp.resolve(ModelManifest.FILE_NAME).toFile(), m);
+      JSON.writeValue(tmp.resolve(ModelManifest.FILE_NAME).toFile(), manifestJson(m));
       PackageFiles.replace(tmp, out);
       done = true;
       return m;
@@ -164,8 +187,21 @@ public final class ModelPackageWriter {
     }
   }
 
+  /**
+   * The manifest as written: the fields of the CUDA-only options added after fusedGroupNorm appear only when they
+   * are on, so that a package without them is byte for byte what earlier versions wrote (readers take a missing
+   * field as false).
+   */
+  static ObjectNode manifestJson(ModelManifest m) {
+    ObjectNode json = JSON.valueToTree(m);
+    for (String optional : List.of("fusedGeglu", "packedAttention")) {
+      if (!json.path(optional).asBoolean()) json.remove(optional);
+    }
+    return json;
+  }
+
   private static ModelManifest.Graph writeGraph(GraphBuilders.Def def, WeightSource weights, Path dir, Precision precision,
-      boolean fusedAttention, boolean fusedGroupNorm) throws IOException {
+      Fusions fusions) throws IOException {
     // A graph whose weights will pass the AUTO threshold goes external from the first weight; AUTO would
     // first keep up to the threshold (100 MB) inline on the heap and then move it out, for the same file.
     long weightBytes = 0;
@@ -173,8 +209,9 @@ public final class ModelPackageWriter {
     WeightStorage storage = weightBytes > WeightStorage.DEFAULT_AUTO_THRESHOLD ? WeightStorage.externalData(true) : WeightStorage.auto();
     // Only the networks that call TensorOps.attention (UNet, ControlNet, sampler, VAE) change with fusedAttention;
     // the text encoder's masked attention and the OCR neck's are written out by hand and stay standard. The same
-    // networks are the only ones with GroupNorms (fusedGroupNorm).
-    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusedAttention, fusedGroupNorm);
+    // networks are the only ones with GroupNorms (fusedGroupNorm); the UNet, ControlNet and sampler the only ones with
+    // transformer blocks (GEGLU, packed attention).
+    OnnxOps op = new OnnxOps(def.name(), weights, storage.withScratchDir(dir), precision, fusions);
     List<OnnxOps.Value> in = new ArrayList<>();
     List<ModelManifest.Tensor> inSpec = new ArrayList<>();
     for (GraphBuilders.In i : def.inputs()) {

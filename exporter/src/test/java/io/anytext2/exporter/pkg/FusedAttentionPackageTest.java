@@ -10,6 +10,9 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anytext2.exporter.ckpt.Checkpoint;
+import io.anytext2.exporter.ckpt.Checkpoints;
+import io.anytext2.exporter.onnx.ContribReference;
 import io.anytext2.exporter.onnx.GraphNodes;
 import io.anytext2.exporter.onnx.OrtHarness;
 import io.anytext2.exporter.onnx.Precision;
@@ -34,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * sampler and VAE graphs give the same outputs on the same inputs (ONNX Runtime CPU, float32) to a
  * max |Δ| of 1e-5 of the output's largest magnitude; each of their Softmax nodes became one {@code
  * com.microsoft.MultiHeadAttention}, and the graphs without {@code TensorOps.attention} are
- * unchanged byte for byte.
+ * unchanged byte for byte. A third conversion adds {@code packedAttention} (CUDA only): its transformer blocks'
+ * attention reads one packed MatMul, and with the packed inputs split apart again by their documented layout
+ * ({@link ContribReference}, since the CPU kernel does not run them) the graphs give the fused package's outputs
+ * to 1e-6 of their largest magnitude.
  */
 class FusedAttentionPackageTest {
   private static final double TOL = 1e-5;
@@ -44,7 +50,9 @@ class FusedAttentionPackageTest {
   @TempDir static Path tmp;
   private static Path plain;
   private static Path fused;
+  private static Path packed;
   private static ModelManifest manifest;
+  private static final List<String> TRANSFORMER_GRAPHS = List.of(GraphNames.UNET, GraphNames.CONTROLNET, GraphNames.SAMPLER);
 
   @BeforeAll
   static void convertTwice() throws Exception {
@@ -56,6 +64,12 @@ class FusedAttentionPackageTest {
         Precision.FP32, false);
     fused = FixturePackages.convert(tiny.resolve("model.ckpt"), tiny.resolve("tiny.yaml"), null, tmp.resolve("fused"),
         Precision.FP32, true);
+    try (Checkpoint ckpt = Checkpoints.open(tiny.resolve("model.ckpt"))) {
+      Path yaml = tiny.resolve("tiny.yaml"), clip = ModelConfigLoader.clipFolder(yaml, ModelConfigLoader.readYaml(yaml));
+      packed = tmp.resolve("packed");
+      ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, "model.ckpt", ModelConfigLoader.load(yaml, clip, ckpt),
+          "tiny.yaml", clip, null, packed, false, Precision.FP32, true).withFusions(false, true), (name, index, graphs) -> {});
+    }
     manifest = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
         .readValue(fused.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
   }
@@ -106,6 +120,43 @@ class FusedAttentionPackageTest {
             diff / scale);
         assertTrue(scale > 0 && Double.isFinite(scale), name + "/" + out + " is finite and not all zero");
         assertTrue(diff <= TOL * scale, name + "/" + out + ": max |Δ| " + diff + " > " + TOL + " × " + scale);
+      }
+    }
+  }
+
+  @Test
+  void packedAttentionReadsOnePackedMatMulPerAttentionOfTheTransformerBlocks() throws Exception {
+    for (String name : TRANSFORMER_GRAPHS) {
+      ModelProto f = model(fused, name), p = model(packed, name);
+      long self = count(p, mha(1)), cross = count(p, mha(2)), plainMha = count(f, mha(3));
+      assertTrue(self > 0 && self == cross, name + ": every transformer block has a self- and a cross-attention");
+      assertEquals(plainMha, self + cross + count(p, mha(3)), name + ": one node per attention, as before");
+      assertEquals(count(f, op("MatMul")) - 2 * self - cross, count(p, op("MatMul")), name + ": q, k, v in one MatMul; k, v in one");
+    }
+    for (String name : List.of(GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER, GraphNames.TEXT_ENCODER, GraphNames.EMBEDDING,
+        GraphNames.OCR)) {
+      assertArrayEquals(Files.readAllBytes(fused.resolve(name + ".onnx")), Files.readAllBytes(packed.resolve(name + ".onnx")),
+          name + " has no transformer block and is unchanged");
+    }
+    ModelManifest m = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .readValue(packed.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
+    assertTrue(m.packedAttention() && m.cudaOnly());
+    assertFalse(manifest.packedAttention() || manifest.fusedGeglu() || manifest.cudaOnly());
+  }
+
+  @Test
+  void packedGraphsComputeWhatTheFusedOnesDo() throws Exception {
+    for (String name : TRANSFORMER_GRAPHS) {
+      Map<String, Tensor> in = feeds(name);
+      Map<String, Tensor> a = OrtHarness.run(fused.resolve(name + ".onnx"), in);
+      Path reference = ContribReference.unfuse(packed.resolve(name + ".onnx"), packed.resolve(name + "-reference.onnx"));
+      Map<String, Tensor> b = OrtHarness.run(reference, in);
+      assertEquals(a.keySet(), b.keySet());
+      for (String out : a.keySet()) {
+        double scale = maxAbs(a.get(out)), diff = OrtHarness.maxAbsError(a.get(out), b.get(out), name + "/" + out);
+        System.out.printf("packed vs fused %-12s %-12s max|Δ| %.3g, max|y| %.3g, relative %.3g%n", name, out, diff, scale,
+            diff / scale);
+        assertTrue(scale > 0 && diff <= 1e-6 * scale, name + "/" + out + ": max |Δ| " + diff + " > 1e-6 × " + scale);
       }
     }
   }
@@ -174,6 +225,15 @@ class FusedAttentionPackageTest {
 
   private static ModelProto model(Path pkg, String name) throws Exception {
     return ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(name + ".onnx")));
+  }
+
+  /** MultiHeadAttention nodes with {@code inputs} inputs (1: packed QKV, 2: q and packed KV, 3: q, k, v). */
+  private static Predicate<NodeProto> mha(int inputs) {
+    return n -> n.getOpType().equals("MultiHeadAttention") && n.getInputCount() == inputs;
+  }
+
+  private static Predicate<NodeProto> op(String type) {
+    return n -> n.getOpType().equals(type) && n.getDomain().isEmpty();
   }
 
   private static long count(ModelProto m, Predicate<NodeProto> p) {

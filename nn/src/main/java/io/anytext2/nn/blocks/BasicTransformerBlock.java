@@ -34,14 +34,14 @@ public record BasicTransformerBlock(String prefix, int dim, int heads, int conte
   /** x [B, N, C], context [B, L, contextDim], attnxScale rank 0 (read only when {@link #attnx}). */
   public <T> T forward(TensorOps<T> op, T x, T context, T attnxScale) {
     T n1 = norm(op, 1, x);
-    x = op.add(attention("attn1", dim).forward(op, n1, n1), x);
+    x = op.add(attention("attn1", dim).forward(op, n1), x);
     x = op.add(attention("attn2", contextDim).forward(op, norm(op, 2, x), context), x);
     if (attnx) {
       if (attnxScale == null) {
         throw new IllegalArgumentException("expected an attnx_scale tensor for the AttnX block at " + prefix + ", found null");
       }
       T n1x = norm(op, 1, x);
-      x = op.add(op.mul(attention("attn1x", dim).forward(op, n1x, n1x), attnxScale), x);
+      x = op.add(op.mul(attention("attn1x", dim).forward(op, n1x), attnxScale), x);
       x = op.add(op.mul(attention("attn2x", contextDim).forward(op, norm(op, 2, x), context), attnxScale), x);
     }
     return op.add(new GegluFeedForward(prefix + "ff.", dim).forward(op, norm(op, 3, x)), x);

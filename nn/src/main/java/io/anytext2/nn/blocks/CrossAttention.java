@@ -23,14 +23,42 @@ public record CrossAttention(String prefix, int queryDim, int contextDim, int he
     return heads * dimHead;
   }
 
-  /** x [B, N, queryDim], keysValues [B, M, contextDim] (pass x itself for self-attention) → [B, N, queryDim]. */
-  public <T> T forward(TensorOps<T> op, T x, T keysValues) {
+  /**
+   * Self-attention: q, k and v all projected from x [B, N, queryDim] → [B, N, queryDim]
+   * ({@link TensorOps#selfAttention}, which a backend may compute as one packed projection).
+   */
+  public <T> T forward(TensorOps<T> op, T x) {
+    if (contextDim != queryDim) {
+      throw new IllegalArgumentException("self-attention at " + prefix + ": expected contextDim = queryDim, found "
+          + contextDim + " and " + queryDim);
+    }
     int inner = innerDim();
-    T q = Layers.linear(op, prefix + "to_q", queryDim, inner, false, x);
-    T k = Layers.linear(op, prefix + "to_k", contextDim, inner, false, keysValues);
-    T v = Layers.linear(op, prefix + "to_v", contextDim, inner, false, keysValues);
-    // The original scales the product (not q) by dim_head ** -0.5 in float32.
-    T out = op.attention(q, k, v, heads, (float) Math.pow(dimHead, -0.5)); // [B, N, h·d]
-    return Layers.linear(op, prefix + "to_out.0", inner, queryDim, true, out);
+    // weights in the order the layers apply them (to_q, to_k, to_v): the exported initializers keep their order
+    T wq = op.weight(prefix + "to_q.weight", inner, queryDim);
+    T wk = op.weight(prefix + "to_k.weight", inner, contextDim);
+    T wv = op.weight(prefix + "to_v.weight", inner, contextDim);
+    return project(op, op.selfAttention(x, wq, wk, wv, heads, scale()));
+  }
+
+  /**
+   * x [B, N, queryDim] attending over keysValues [B, M, contextDim] → [B, N, queryDim]
+   * ({@link TensorOps#crossAttention}); the same tensor as x makes it {@link #forward(TensorOps, Object)}.
+   */
+  public <T> T forward(TensorOps<T> op, T x, T keysValues) {
+    if (keysValues == x) return forward(op, x); // one tensor for q, k and v: self-attention, however it was called
+    int inner = innerDim();
+    T wq = op.weight(prefix + "to_q.weight", inner, queryDim);
+    T wk = op.weight(prefix + "to_k.weight", inner, contextDim);
+    T wv = op.weight(prefix + "to_v.weight", inner, contextDim);
+    return project(op, op.crossAttention(x, keysValues, wq, wk, wv, heads, scale()));
+  }
+
+  /** The original scales the product (not q) by dim_head ** -0.5 in float32. */
+  private float scale() {
+    return (float) Math.pow(dimHead, -0.5);
+  }
+
+  private <T> T project(TensorOps<T> op, T out) { // out [B, N, h·d]
+    return Layers.linear(op, prefix + "to_out.0", innerDim(), queryDim, true, out);
   }
 }

@@ -16,9 +16,8 @@ public record GegluFeedForward(String prefix, int dim) {
 
   public <T> T forward(TensorOps<T> op, T x) {
     int hidden = MULT * dim;
-    T proj = Layers.linear(op, prefix + "net.0.proj", dim, 2 * hidden, true, x);
-    T value = op.slice(proj, -1, 0, hidden);
-    T gate = op.slice(proj, -1, hidden, 2L * hidden);
-    return Layers.linear(op, prefix + "net.2", hidden, dim, true, op.mul(value, op.geluErf(gate)));
+    T w = op.weight(prefix + "net.0.proj.weight", 2L * hidden, dim);
+    T b = op.weight(prefix + "net.0.proj.bias", 2L * hidden);
+    return Layers.linear(op, prefix + "net.2", hidden, dim, true, op.geglu(x, w, b));
   }
 }

@@ -108,6 +108,44 @@ public interface TensorOps<T> {
     return reshape(permute(out, 0, 2, 1, 3), 0, 0, width); // [B, S, h·d]
   }
 
+  /**
+   * Self-attention with bias-free input projections: q = x·wqᵀ, k = x·wkᵀ, v = x·wvᵀ (each weight [heads·d, C]),
+   * then {@link #attention}. A separate operation from {@link #crossAttention} because the three projections read
+   * the same tensor, so a backend may compute them as one product (the ONNX exporter's opt-in packed
+   * {@code com.microsoft.MultiHeadAttention} input). The default is the composition the networks used before,
+   * call for call.
+   */
+  default T selfAttention(T x, T wq, T wk, T wv, int heads, float scale) {
+    return attention(linear(x, wq, null), linear(x, wk, null), linear(x, wv, null), heads, scale);
+  }
+
+  /**
+   * Attention of x [B, S, Cq] over {@code context} [B, L, Ckv] with bias-free projections: q = x·wqᵀ, k =
+   * context·wkᵀ, v = context·wvᵀ, then {@link #attention}; k and v read the same tensor, so a backend may pack
+   * them into one product. The default is the composition the networks used before, call for call.
+   */
+  default T crossAttention(T x, T context, T wq, T wk, T wv, int heads, float scale) {
+    return attention(linear(x, wq, null), linear(context, wk, null), linear(context, wv, null), heads, scale);
+  }
+
+  /**
+   * GEGLU (MODEL.md §3.1): Linear(x; w [2h, C], b [2h]) split over the last axis into a value half (the first
+   * h) and a gate half, {@code value · geluErf(gate)} → [..., h]. One operation so that a backend may fuse the
+   * bias, split, GELU and product (ONNX Runtime's CUDA-only {@code com.microsoft.BiasSplitGelu}); the default is
+   * the composition the networks used before, call for call.
+   */
+  default T geglu(T x, T w, T b) {
+    T proj = linear(x, w, b);
+    long[] ps = shape(proj);
+    long width = ps[ps.length - 1];
+    if (width < 0 || width % 2 != 0) {
+      throw new IllegalArgumentException("geglu: expected a static even projection width, found " + width);
+    }
+    T value = slice(proj, -1, 0, width / 2);
+    T gate = slice(proj, -1, width / 2, width);
+    return mul(value, geluErf(gate));
+  }
+
   /** BatchNorm2d in inference mode over axis 1 (running statistics), as PyTorch eval(). */
   T batchNorm(T x, float eps, T gamma, T beta, T runningMean, T runningVar);
 

@@ -21,6 +21,16 @@ import java.util.Map;
  *     Transposes: such a package runs on ONNX Runtime's CUDA provider only (the node has no CPU kernel), best
  *     with its {@code prefer_nhwc} option, which the SDK then sets; false (the default, and in manifests
  *     written before the field existed) means InstanceNormalization-based GroupNorm
+ * @param fusedGeglu true when the GEGLU feed-forwards of the UNet, ControlNet and sampler graphs are, where their
+ *     width is one the kernel takes (2560, 5120 or 10240: SD1.5's), a bias-free MatMul and ONNX Runtime's contrib
+ *     operator {@code com.microsoft.BiasSplitGelu}: such a package runs on ONNX Runtime's CUDA provider only (the node
+ *     has no CPU kernel); false (the default, and in manifests written before the field existed or without the
+ *     option, which leave the field out) means the standard composition
+ * @param packedAttention true when the transformer blocks' attention (fused attention, {@link #fusedAttention}) reads
+ *     packed inputs: one MatMul for q, k and v of a self-attention ([B, S, heads, 3, d]) and one for k and v of a
+ *     cross-attention ([B, L, heads, 2, d]); ONNX Runtime's CPU kernel does not implement those formats, so such a
+ *     package runs on the CUDA provider only; false (the default, and in manifests that leave the field out) means
+ *     separate q, k, v inputs
  * @param nativeSize the picture side in pixels the model was trained at ({@link AnyText2Config#nativeSize()}:
  *     the YAML's latent {@code image_size} times the VAE's down factor), the output size of a generate
  *     request that names none; 0 (absent: manifests written before the field existed, all of SD1.5
@@ -39,6 +49,8 @@ public record ModelManifest(
     String precision,
     boolean fusedAttention,
     boolean fusedGroupNorm,
+    boolean fusedGeglu,
+    boolean packedAttention,
     int nativeSize,
     AnyText2Config config,
     Scheduler scheduler,
@@ -52,6 +64,11 @@ public record ModelManifest(
   public static final String FILE_NAME = "manifest.json";
   /** SD1.5's 512 px: what a manifest without {@code nativeSize} means. */
   public static final int DEFAULT_NATIVE_SIZE = 512;
+
+  /** Whether the graphs have ONNX Runtime contrib nodes without a CPU kernel (see the fused options above). */
+  public boolean cudaOnly() {
+    return fusedGroupNorm || fusedGeglu || packedAttention;
+  }
 
   public ModelManifest {
     if (nativeSize < 0) throw new IllegalArgumentException("nativeSize must be a positive number of pixels, found " + nativeSize);

@@ -58,7 +58,7 @@ public final class ModelStages implements AutoCloseable {
    * @param useSampler whether runs will use the package's sampler graph (see {@link SamplerOptions#loopChunk})
    */
   public static ModelStages open(ModelPackage pkg, RuntimeOptions options, boolean useSampler) {
-    SessionFactory factory = pkg.manifest().fusedGroupNorm() ? SessionFactory.forCudaOnlyGraphs(options) : new SessionFactory(options);
+    SessionFactory factory = SessionFactory.forPackage(pkg.manifest(), options);
     List<GraphStage> opened = new ArrayList<>();
     try {
       for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
+import io.anytext2.nn.pkg.ModelManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * #CUDA_OPTIONS_PROPERTY} ({@code key=value,key=value}) adds or overrides CUDA options, e.g.
  * {@code cudnn_conv_algo_search=HEURISTIC}.
  *
- * <p>A factory for a package whose graphs have CUDA-only nodes ({@link #forCudaOnlyGraphs}: ONNX Runtime's
- * channels-last {@code com.microsoft.GroupNorm}) also sets {@code prefer_nhwc=1} (the convolutions around those
- * nodes then run channels-last and the Transposes between them cancel) and never falls back to the CPU, where
- * the graphs cannot load: it fails with one line that says so instead.
+ * <p>A factory for a package whose graphs have CUDA-only nodes ({@link #forPackage}: ONNX Runtime's channels-last
+ * {@code com.microsoft.GroupNorm}, {@code BiasSplitGelu}, packed {@code MultiHeadAttention} inputs) never falls back
+ * to the CPU, where the graphs cannot load or run: it fails with one line that names the nodes and the convert
+ * options that wrote them instead. With the GroupNorm nodes it also sets {@code prefer_nhwc=1} (the convolutions
+ * around them then run channels-last and the Transposes between them cancel).
  */
 public final class SessionFactory {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFactory.class);
@@ -39,25 +41,47 @@ public final class SessionFactory {
 
   private final RuntimeOptions options;
   private final boolean cudaOnlyGraphs;
+  private final boolean preferNhwc;
+  /** {@link #cudaOnly} for this factory's package; null when its graphs run on every provider. */
+  private final String cudaOnlyReason;
   private final java.util.Map<ExecutionProvider, String> unusable = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutionProvider chosen;
 
   public SessionFactory(RuntimeOptions options) {
-    this(options, false);
+    this(options, null, false);
   }
 
-  private SessionFactory(RuntimeOptions options, boolean cudaOnlyGraphs) {
+  private SessionFactory(RuntimeOptions options, String cudaOnlyNodes, boolean preferNhwc) {
     this.options = options;
-    this.cudaOnlyGraphs = cudaOnlyGraphs;
+    this.cudaOnlyGraphs = cudaOnlyNodes != null;
+    this.preferNhwc = preferNhwc;
+    this.cudaOnlyReason = cudaOnlyNodes == null ? null : cudaOnly(cudaOnlyNodes);
   }
 
-  /** A factory for graphs with CUDA-only nodes (see the class comment). */
+  /** A factory for graphs with channels-last GroupNorm nodes (see the class comment). */
   public static SessionFactory forCudaOnlyGraphs(RuntimeOptions options) {
-    return new SessionFactory(options, true);
+    return new SessionFactory(options, "GroupNorm nodes (convert --fused-group-norm)", true);
   }
 
-  /** What a package with CUDA-only graphs says when no GPU provider can open them. */
-  static final String CUDA_ONLY = "this package's GroupNorm nodes (convert --fused-group-norm) run on the CUDA provider only";
+  /**
+   * The factory for a package's graphs: the standard one, or where the manifest records CUDA-only nodes one that
+   * never falls back to the CPU and says which nodes (see the class comment).
+   */
+  public static SessionFactory forPackage(ModelManifest m, RuntimeOptions options) {
+    if (!m.cudaOnly()) return new SessionFactory(options);
+    List<String> nodes = new ArrayList<>(), flags = new ArrayList<>();
+    if (m.fusedGroupNorm()) { nodes.add("GroupNorm"); flags.add("--fused-group-norm"); }
+    if (m.fusedGeglu()) { nodes.add("BiasSplitGelu"); flags.add("--fused-geglu"); }
+    if (m.packedAttention()) { nodes.add("packed MultiHeadAttention"); flags.add("--packed-attention"); }
+    String names = nodes.size() == 1 ? nodes.get(0)
+        : String.join(", ", nodes.subList(0, nodes.size() - 1)) + " and " + nodes.get(nodes.size() - 1);
+    return new SessionFactory(options, names + " nodes (convert " + String.join(" ", flags) + ")", m.fusedGroupNorm());
+  }
+
+  /** What a package with CUDA-only {@code nodes} says when no GPU provider can open them. */
+  static String cudaOnly(String nodes) {
+    return "this package's " + nodes + " run on the CUDA provider only";
+  }
 
   /** The provider the last session was created with (null before the first). */
   public ExecutionProvider chosen() {
@@ -76,7 +100,7 @@ public final class SessionFactory {
       order.add(new ExecutionProvider.Cpu());
     }
     if (cudaOnlyGraphs) order.removeIf(p -> p instanceof ExecutionProvider.Cpu);
-    if (order.isEmpty()) throw new OrtException(CUDA_ONLY + "; pick it (--device cuda, RuntimeOptions.of(new ExecutionProvider.Cuda(0), …))");
+    if (order.isEmpty()) throw new OrtException(cudaOnlyReason + "; pick it (--device cuda, RuntimeOptions.of(new ExecutionProvider.Cuda(0), …))");
     OrtException last = null;
     for (ExecutionProvider p : order) {
       if (unusable.containsKey(p) && !options.strict()) continue;
@@ -99,7 +123,7 @@ public final class SessionFactory {
         last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
       }
     }
-    if (cudaOnlyGraphs) throw new OrtException(CUDA_ONLY + ", which is not usable here: " + unusable.values().stream().findFirst()
+    if (cudaOnlyGraphs) throw new OrtException(cudaOnlyReason + ", which is not usable here: " + unusable.values().stream().findFirst()
         .orElse(last == null ? "" : firstLine(last.getMessage())));
     if (last == null) throw new OrtException("no execution provider left to try for " + model.getFileName() + ": " + unusable);
     throw last;
@@ -166,7 +190,7 @@ public final class SessionFactory {
   private OrtCUDAProviderOptions cudaOptions(int deviceId) throws OrtException {
     OrtCUDAProviderOptions o = new OrtCUDAProviderOptions(deviceId);
     o.add("arena_extend_strategy", "kSameAsRequested");
-    if (cudaOnlyGraphs) o.add("prefer_nhwc", "1");
+    if (preferNhwc) o.add("prefer_nhwc", "1");
     String extra = System.getProperty(CUDA_OPTIONS_PROPERTY, "").trim();
     for (String kv : extra.isEmpty() ? new String[0] : extra.split(",")) {
       int eq = kv.indexOf('=');
