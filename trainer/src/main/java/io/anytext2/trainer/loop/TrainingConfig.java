@@ -94,7 +94,8 @@ public record TrainingConfig(
         "workers", "prefetch", "caption_dropout"));
     Section t = r.section("train", Set.of("seed", "batch_size", "accumulate_grad_batches", "epochs", "learning_rate", "beta1",
         "beta2", "eps", "weight_decay", "device"));
-    Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight", "kl_weight", "crop_margin"));
+    Section l = r.section("loss", Set.of("loss_alpha", "loss_beta", "latin_weight", "with_step_weight", "kl_weight", "crop_margin",
+        "text_region_weight"));
     Section g = r.section("log", Set.of("image_every", "image_steps", "image_cfg"));
     Section c = r.section("checkpoint", Set.of("top_k", "every_steps"));
 
@@ -121,7 +122,7 @@ public record TrainingConfig(
         device(t.string("device", "auto")));
     LossSettings loss = new LossSettings((float) l.number("loss_alpha", 0), (float) l.number("loss_beta", 0),
         (float) l.number("latin_weight", 1), l.bool("with_step_weight", true), stage, (float) l.number("kl_weight", 1e-6),
-        l.integer("crop_margin", 0));
+        l.integer("crop_margin", 0), (float) l.number("text_region_weight", 1));
     Log log = new Log(g.integer("image_every", 1000), positive(g, "image_steps", 50), (float) g.number("image_cfg", 9.0));
     try {
       io.anytext2.sdk.sched.DdimScheduler.sd15(log.imageSteps(), 0); // the sampler's own check of the step count

@@ -177,7 +177,7 @@ public final class AnyText2TrainingModel {
   /** Host preparation of one sample; {@link IllegalArgumentException} when it is malformed. */
   public PreparedSample prepare(TrainingSample s) {
     return PreparedSample.of(s, tokenizer, placeholderId, cfg.vae().downFactor(), losses.beta() > 0 ? dictionary : null,
-        losses.ocrTerms(), losses.stage() == TrainingStage.RECOGNIZER ? losses.cropMargin() : 0);
+        losses.ocrTerms(), losses.stage() == TrainingStage.RECOGNIZER ? losses.cropMargin() : 0, losses.textRegionWeight());
   }
 
   /** The random draws a micro-batch of {@code b} needs. */

@@ -6,10 +6,18 @@ package io.anytext2.trainer.model;
  * Latin lines, and whether the OCR terms are weighted by ᾱ_t ({@code with_step_weight}). The
  * {@code stage} says which objective a run optimises ({@link TrainingStage}); {@code klWeight} is the
  * KL weight of the {@link TrainingStage#VAE} stage; {@code cropMargin} (px, {@code loss.crop_margin}) widens the
- * line crops of the {@link TrainingStage#RECOGNIZER} stage by a random margin up to it.
+ * line crops of the {@link TrainingStage#RECOGNIZER} stage by a random margin up to it; {@code textRegionWeight}
+ * ({@code loss.text_region_weight}, AnyText2 stage only, 1 = the original) multiplies loss_simple's squared error in the
+ * latent cells the lines' positions cover (not in the original: for a model trained from scratch, whose error on a
+ * small text box is a small share of the image's).
  */
 public record LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight, TrainingStage stage, float klWeight,
-    int cropMargin) {
+    int cropMargin, float textRegionWeight) {
+
+  public LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight, TrainingStage stage, float klWeight,
+      int cropMargin) {
+    this(alpha, beta, latinWeight, stepWeight, stage, klWeight, cropMargin, 1f);
+  }
 
   public LossSettings(float alpha, float beta, float latinWeight, boolean stepWeight, TrainingStage stage, float klWeight) {
     this(alpha, beta, latinWeight, stepWeight, stage, klWeight, 0);
@@ -25,6 +33,12 @@ public record LossSettings(float alpha, float beta, float latinWeight, boolean s
     if (cropMargin < 0) throw new IllegalArgumentException("expected a non-negative crop_margin, found " + cropMargin);
     if (cropMargin > 0 && stage != TrainingStage.RECOGNIZER) {
       throw new IllegalArgumentException("crop_margin widens the recognizer stage's crops: it needs model.stage recognizer");
+    }
+    if (!(textRegionWeight > 0) || !Float.isFinite(textRegionWeight)) {
+      throw new IllegalArgumentException("expected a positive text_region_weight, found " + textRegionWeight);
+    }
+    if (textRegionWeight != 1f && stage != TrainingStage.ANYTEXT2) {
+      throw new IllegalArgumentException("text_region_weight weights loss_simple: it needs model.stage anytext2");
     }
     if (!(klWeight >= 0)) throw new IllegalArgumentException("expected a non-negative kl_weight, found " + klWeight);
     if (stage == TrainingStage.RECOGNIZER && !(beta > 0)) {

@@ -78,6 +78,19 @@ public final class PreparedSample {
    */
   public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
       OcrDictionary dictionary, boolean ocrCrops, int cropMargin) {
+    return of(s, tokenizer, placeholderId, downFactor, dictionary, ocrCrops, cropMargin, 1f);
+  }
+
+  /**
+   * @param textRegionWeight weight of loss_simple's squared error in latent cells covered by the lines' positions
+   *     ({@code loss.text_region_weight}): a cell's keep value is multiplied by {@code 1 + (w − 1)·coverage}, coverage
+   *     being the fraction of its downFactor² pixels inside any position mask; 1 = the original (P-7)
+   */
+  public static PreparedSample of(TrainingSample s, ClipTokenizer tokenizer, int placeholderId, int downFactor,
+      OcrDictionary dictionary, boolean ocrCrops, int cropMargin, float textRegionWeight) {
+    if (!(textRegionWeight > 0) || !Float.isFinite(textRegionWeight)) {
+      throw new IllegalArgumentException("expected a positive text_region_weight, found " + textRegionWeight);
+    }
     int size = s.size();
     if (size % downFactor != 0) {
       throw new IllegalArgumentException("sample size " + size + " is not a multiple of the latent factor " + downFactor);
@@ -120,6 +133,7 @@ public final class PreparedSample {
     for (int u = 0; u < lat; u++) {
       for (int v = 0; v < lat; v++) keep[u * lat + v] = 1f - inv[(u * downFactor) * size + v * downFactor]; // nearest: pixel (8u, 8v), P-7
     }
+    if (textRegionWeight != 1f) weightTextCells(keep, positionSum, size, downFactor, textRegionWeight);
     long[] textIds = tokenizer.encodePadded(s.textCaption(), ClipTokenizer.CONTEXT_LENGTH);
     PlaceholderAssignment text = PlaceholderAssignment.assign(new long[][] {textIds}, placeholderId, lines.size());
     long[][] chunks = tokenizer.encodeChunks(s.imageCaption());
@@ -129,6 +143,21 @@ public final class PreparedSample {
     for (int r = 0; r < chunks.length; r++) imgLineAt[r] = lineAt(img, r, chunks[r].length);
     return new PreparedSample(size, s.image().clone(), s.maskedImage().clone(), glyphMask, positionSum, keep, List.copyOf(lines),
         textIds, lineAt(text, 0, textIds.length), chunks, imgLineAt, s);
+  }
+
+  /** keep[cell] ·= 1 + (weight − 1)·(share of the cell's pixels inside a position); see {@code textRegionWeight}. */
+  static void weightTextCells(float[] keep, float[] positionSum, int size, int downFactor, float weight) {
+    int lat = size / downFactor;
+    float perPixel = 1f / (downFactor * downFactor);
+    for (int u = 0; u < lat; u++) {
+      for (int v = 0; v < lat; v++) {
+        int inside = 0;
+        for (int y = u * downFactor; y < (u + 1) * downFactor; y++) {
+          for (int x = v * downFactor; x < (v + 1) * downFactor; x++) if (positionSum[y * size + x] > 0.5f) inside++;
+        }
+        keep[u * lat + v] *= 1f + (weight - 1f) * inside * perPixel;
+      }
+    }
   }
 
   /** {@code mask} grown by a margin of 0..{@code max} px (a square dilation), drawn from the mask's bits and the line index. */

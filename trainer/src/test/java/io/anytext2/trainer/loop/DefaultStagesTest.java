@@ -160,6 +160,12 @@ class DefaultStagesTest {
         .replace("config: model.yaml", "config: " + Path.of("configs/default/model.yaml").toAbsolutePath()));
     IllegalArgumentException margin = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
     assertTrue(margin.getMessage().contains("crop_margin widens the recognizer stage's crops"), margin.getMessage());
+    assertEquals(1f, TrainingConfig.read(Path.of("configs/default/anytext2-gpu.yaml")).loss().textRegionWeight(), "unset: the original");
+    assertEquals(4f, TrainingConfig.read(Path.of("configs/default/anytext2-gpu-text.yaml")).loss().textRegionWeight());
+    Files.writeString(bad, Files.readString(Path.of("configs/default/vae.yaml")).replace("loss:", "loss:\n  text_region_weight: 4")
+        .replace("config: model.yaml", "config: " + Path.of("configs/default/model.yaml").toAbsolutePath()));
+    IllegalArgumentException text = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
+    assertTrue(text.getMessage().contains("text_region_weight weights loss_simple"), text.getMessage());
     Files.writeString(bad, "model:\n  stage: unet\ndata:\n  synthetic: 4\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.read(bad));
     assertTrue(e.getMessage().contains("expected one of anytext2, vae, recognizer"), e.getMessage());
@@ -167,7 +173,8 @@ class DefaultStagesTest {
 
   @Test
   void everyDefaultConfigReadsWithItsStage() throws Exception {
-    for (String name : List.of("recognizer", "recognizer-gpu", "vae", "vae-gpu", "anytext2", "anytext2-gpu", "anytext2-continue", "anytext2-uncond")) {
+    for (String name : List.of("recognizer", "recognizer-gpu", "vae", "vae-gpu", "anytext2", "anytext2-gpu", "anytext2-continue", "anytext2-uncond",
+        "anytext2-gpu-late", "anytext2-gpu-text")) {
       TrainingStage expected = name.startsWith("recognizer") ? TrainingStage.RECOGNIZER
           : name.startsWith("vae") ? TrainingStage.VAE : TrainingStage.ANYTEXT2;
       assertEquals(expected, config(name).loss().stage(), name);
