@@ -31,10 +31,11 @@
 #                            com.microsoft.BiasSplitGelu too (CUDA only; RandomPackage kind "+geglu")
 #               ggp-heur     gg-heur's options on fp16+fused+gn+geglu+packed: also one MatMul for q, k, v of the
 #                            attention (packed MultiHeadAttention inputs; RandomPackage kind "+packed")
+#               ggp-lowmem-heur  ggp-heur with --low-gpu-memory
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
-#   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone and 1-step requests;
-#             meaningful in the lowmem variants, whose arenas shrink after every call)
+#   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone, 1-step requests and
+#             5/10/20-step 1-image requests; meaningful in the lowmem variants, whose arenas shrink after every call)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused", "gn-nhwc", "gg-heur" and "ggp-heur" variants also compare their images and
 #             UNet/ControlNet/VAE outputs with the plain package (EndToEnd --reference; runs after the timed requests and the
@@ -80,7 +81,8 @@ variant() {
     gn-heur)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     gg-heur)      PKG=fp16+fused+gn+geglu; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     ggp-heur)     PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur)"; return 1 ;;
+    ggp-lowmem-heur) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused

@@ -188,7 +188,7 @@ public final class EndToEnd {
   /**
    * Which part of a request makes its transient peak: nvidia-smi's peak above the level before, for the VAE
    * decoder alone (1 and 4 latents, {@link AnyText2Pipeline#preview}) and for whole 1-step requests (text
-   * encoder, ControlNet, one loop step, decoder). Arenas keep what a graph once took, so the readings show
+   * encoder, ControlNet, one loop step, decoder; then 5, 10 and 20 steps at one image). Arenas keep what a graph once took, so the readings show
    * the transient only with {@code --low-gpu-memory} (arena shrinkage after every call); run it there.
    */
   private static Map<String, Object> memoryProbe(AnyText2Pipeline p, GpuMemoryMonitor gpu, int size) {
@@ -213,6 +213,14 @@ public final class EndToEnd {
       long before = gpu.currentMiB();
       p.run(request(size, 1, n));
       m.put("request_1_step_" + n + "_above_mib", gpu.peakMiB() - before);
+    }
+    // a sampler call of more steps lasts long enough for the 20 ms poller: growth with the steps is the Loop's,
+    // a flat series above the 1-step reading means that reading missed its peak
+    for (int steps : new int[] {5, 10, 20}) {
+      gpu.resetPeak();
+      long before = gpu.currentMiB();
+      p.run(request(size, steps, 1));
+      m.put("request_" + steps + "_steps_1_above_mib", gpu.peakMiB() - before);
     }
     log("memory probe (MiB above the level before each call): %s", m);
     return m;
