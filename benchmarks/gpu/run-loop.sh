@@ -27,6 +27,8 @@
 #               gn-nchw      the same package without prefer_nhwc
 #               gn-lowmem    gn-nhwc with --low-gpu-memory;  gn-heur  gn-nhwc with cuDNN's heuristic algorithm choice
 #                            (cudnn_conv_algo_search=HEURISTIC: no trial runs with large workspaces);  gn-lowmem-heur  both
+#                            (gn-nhwc, gn-nchw and gn-lowmem pass cudnn_conv_algo_search=EXHAUSTIVE: the SDK's default for
+#                            fused-GroupNorm packages is HEURISTIC since those runs)
 #               gg-heur      gn-heur's options on an fp16+fused+gn+geglu package: the GEGLU feed-forwards as
 #                            com.microsoft.BiasSplitGelu too (CUDA only; RandomPackage kind "+geglu")
 #               ggp-heur     gg-heur's options on fp16+fused+gn+geglu+packed: also one MatMul for q, k, v of the
@@ -74,9 +76,9 @@ variant() {
     fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory) ;;
     fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
     fused-2brows) PKG=fp16+fused; SAMPLER=loop5; LEGACY_ROWS=1 ;;
-    gn-nhwc)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1 ;;
-    gn-nchw)      PKG=fp16+fused+gn; SAMPLER=loop20 ;;
-    gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1; LOWMEM=(--low-gpu-memory) ;;
+    gn-nhwc)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=EXHAUSTIVE ;;
+    gn-nchw)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=0,cudnn_conv_algo_search=EXHAUSTIVE ;;
+    gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=EXHAUSTIVE; LOWMEM=(--low-gpu-memory) ;;
     gn-lowmem-heur) PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
     gn-heur)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     gg-heur)      PKG=fp16+fused+gn+geglu; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
