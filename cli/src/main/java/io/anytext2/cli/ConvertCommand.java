@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --out models/anytext2-onnx-fp16",
       "  anytext2 convert --random-init --seed 7 --fp16 --out /tmp/random-fp16   (seeded random weights, no file; for benchmarks)",
       "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --out models/anytext2-onnx-fp16-fused",
-      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --fp16 --fused-attention --fused-group-norm --fused-geglu "
-          + "--out models/anytext2-onnx-fp16-cuda   (CUDA only)"
+      "  anytext2 convert --checkpoint models/anytext_v2.0.ckpt --cuda --out models/anytext2-cuda   (the fastest for NVIDIA "
+          + "GPUs; CUDA only)"
     })
 final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "checkpoint file (.ckpt, .pth, .safetensors); or --random-init")
@@ -87,6 +87,10 @@ final class ConvertCommand implements Callable<Integer> {
       + "the CUDA provider only (manifest: packedAttention)")
   boolean packedAttention;
 
+  @Option(names = "--cuda", description = "the fastest package measured for NVIDIA GPUs: --fp16 --fused-attention "
+      + "--fused-group-norm --fused-geglu --packed-attention together (runs on the CUDA provider only)")
+  boolean cuda;
+
   @Option(names = "--no-sampler", description = "leave out the optional sampler graph (an ONNX Loop over DDIM steps with a "
       + "second copy of the UNet weights): it saves host-device transfers on GPUs and only adds size for CPU packages")
   boolean noSampler;
@@ -112,6 +116,7 @@ final class ConvertCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected exactly one of --checkpoint FILE and --random-init");
     }
     if (judge != null) requireFile(judge, "judge checkpoint");
+    if (cuda) fp16 = fusedAttention = fusedGroupNorm = fusedGeglu = packedAttention = true;
     if (fp32Norms && !fp16) throw new IllegalArgumentException("--fp32-norms needs --fp16");
     if (packedAttention && !fusedAttention) throw new IllegalArgumentException("--packed-attention needs --fused-attention");
     if (checkpoint != null) requireFile(checkpoint, "checkpoint");

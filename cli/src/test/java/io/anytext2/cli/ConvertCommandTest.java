@@ -110,6 +110,26 @@ class ConvertCommandTest {
     assertTrue(worst <= 1, "fused vs standard picture: max |Δ| " + worst + "/255");
   }
 
+  /** --cuda: the five options at once (manifest), and a CPU run of that package is one line and a non-zero exit. */
+  @Test
+  void cudaPresetWritesTheFastestPackageWhichTheCpuRefuses(@TempDir Path tmp) throws Exception {
+    Path tiny = Fixtures.tiny();
+    Path out = tmp.resolve("cuda");
+    CliRun r = CliRun.of("convert", "--checkpoint", tiny.resolve("model.ckpt").toString(), "--config",
+        tiny.resolve("tiny.yaml").toString(), "--cuda", "--no-sampler", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    var m = ModelPackage.open(out).manifest();
+    assertEquals("fp16", m.precision());
+    assertTrue(m.fusedAttention() && m.fusedGroupNorm() && m.fusedGeglu() && m.packedAttention(), m.toString());
+    Path png = tmp.resolve("x.png");
+    CliRun g = CliRun.of("generate", "--model", out.toString(), "--size", "128x128", "--steps", "2", "--no-progress",
+        "--prompt", "a shop sign", "--text", "OPEN", "--out", png.toString());
+    assertNotEquals(0, g.code());
+    assertEquals(1, g.err().strip().lines().count(), g.err());
+    assertTrue(g.err().contains("CUDA provider only"), g.err());
+    assertFalse(Files.exists(png));
+  }
+
   @Test
   void missingCheckpointIsAOneLineError(@TempDir Path tmp) {
     CliRun r = CliRun.of("convert", "--checkpoint", tmp.resolve("none.ckpt").toString(), "--out", tmp.resolve("o").toString());
