@@ -34,6 +34,9 @@
 #               ggp-heur     gg-heur's options on fp16+fused+gn+geglu+packed: also one MatMul for q, k, v of the
 #                            attention (packed MultiHeadAttention inputs; RandomPackage kind "+packed")
 #               ggp-lowmem-heur  ggp-heur with --low-gpu-memory
+#               ggp-p2 / ggp-lowmem-p2  ggp-heur / ggp-lowmem-heur with arena_extend_strategy=kNextPowerOfTwo instead of the
+#                            SDK's kSameAsRequested (ONNX Runtime issue 14474: with kSameAsRequested a Loop's iterations
+#                            may not reuse the arena's memory; the 20-step request peaks 2.3 GiB above the level before)
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
 #   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone, 1-step requests and
@@ -84,7 +87,9 @@ variant() {
     gg-heur)      PKG=fp16+fused+gn+geglu; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     ggp-heur)     PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     ggp-lowmem-heur) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur)"; return 1 ;;
+    ggp-p2)       PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo ;;
+    ggp-lowmem-p2) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo; LOWMEM=(--low-gpu-memory) ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur ggp-p2 ggp-lowmem-p2)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
