@@ -6,7 +6,7 @@
 #
 # Expects the runtime parts p1..p3 of ../shared/gpu/stage-ort-cuda.sh in /tmp/gp (earlier calls), .gpu/p4 +
 # .gpu/env, and in .gpu-bench/: native/, fontdir/, fonts.conf (see run-gpu.sh) and loop/ (this script,
-# anytext2-benchmarks.jar, lib/ without the onnxruntime CPU jar).
+# anytext2-benchmarks.jar, lib/ without the onnxruntime CPU jar, ort-profile-summary.py).
 #
 # Env:
 #   VARIANTS  space-separated, run in this order (default: "plain fused fused-nhwc"):
@@ -39,6 +39,8 @@
 #                            may not reuse the arena's memory; the 20-step request peaks 2.3 GiB above the level before)
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
+#   PROFILE   1: ONNX Runtime's per-node profile of every graph (-Danytext2.ort.profile), summarised per operator type by
+#             ort-profile-summary.py (beside this script) into res/<variant>-profile.txt; use with WARMUP=1 RUNS=1 (large)
 #   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone, 1-step requests and
 #             5/10/20-step 1-image requests; meaningful in the lowmem variants, whose arenas shrink after every call)
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
@@ -122,12 +124,19 @@ e2e() { # variant name
     for f in $pkg/*; do [ "$(basename $f)" = manifest.json ] || ln -s $f $legacy/; done
     sed 's/"control_rows"/"guided_batch"/g' $pkg/manifest.json > $legacy/manifest.json; pkg=$legacy
   fi
+  local prof=()
+  [ "${PROFILE:-0}" = 1 ] && { rm -rf $W/res/$name-prof; prof=(-Danytext2.ort.profile=$W/res/$name-prof); }
   echo "[t=$(el)] run $name: package $pkg, sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
-  timeout $secs $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
+  timeout $secs $JAVA $JOPTS "${prof[@]}" -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
     --size 512 --out $W/res/$name --package $pkg --runs $RUNS --probe-batches none --sampler $SAMPLER \
     --cases $CASES --warmup ${WARMUP:-1} ${PROBE:+--memory-probe} "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
   echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU\|probe" $W/res/$name.log | tail -14
-  grep -i "exception\|error" $W/res/$name.log | head -5; save
+  grep -i "exception\|error" $W/res/$name.log | head -5
+  if [ "${PROFILE:-0}" = 1 ]; then # the raw profiles are large: keep the summary only
+    python3 "$(dirname "${BASH_SOURCE[0]}")/ort-profile-summary.py" $W/res/$name-prof 25 > $W/res/$name-profile.txt 2>&1
+    head -30 $W/res/$name-profile.txt; rm -rf $W/res/$name-prof
+  fi
+  save
 }
 for v in $VARIANTS; do e2e $v; done
 

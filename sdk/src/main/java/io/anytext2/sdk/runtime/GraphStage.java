@@ -287,6 +287,9 @@ public final class GraphStage implements AutoCloseable {
   public void close() {
     if (runOptions != null) runOptions.close();
     try {
+      if (SessionFactory.profileFolder() != null) {
+        org.slf4j.LoggerFactory.getLogger(GraphStage.class).info("ONNX Runtime profile of {}: {}", name, session.endProfiling());
+      }
       session.close();
     } catch (OrtException e) {
       throw new IllegalStateException("closing graph " + name + ": " + e.getMessage(), e);

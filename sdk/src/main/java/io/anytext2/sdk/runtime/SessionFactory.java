@@ -39,6 +39,19 @@ public final class SessionFactory {
   /** System property with extra CUDA provider options, {@code key=value,key=value}. */
   public static final String CUDA_OPTIONS_PROPERTY = "anytext2.cuda.options";
 
+  /**
+   * A folder: every session then records ONNX Runtime's profile (per node: provider, kernel time, shapes) into
+   * {@code <folder>/<graph>_<timestamp>.json}, written when the session closes ({@link GraphStage#close}); for
+   * finding where a step's time goes (chrome://tracing or Perfetto read the files). Off when unset.
+   */
+  public static final String PROFILE_PROPERTY = "anytext2.ort.profile";
+
+  /** The {@link #PROFILE_PROPERTY} folder, or null when profiling is off. */
+  public static Path profileFolder() {
+    String v = System.getProperty(PROFILE_PROPERTY, "").trim();
+    return v.isEmpty() ? null : Path.of(v);
+  }
+
   private final RuntimeOptions options;
   private final boolean cudaOnlyGraphs;
   private final boolean preferNhwc;
@@ -105,13 +118,19 @@ public final class SessionFactory {
     for (ExecutionProvider p : order) {
       if (unusable.containsKey(p) && !options.strict()) continue;
       try (OrtSession.SessionOptions so = sessionOptions(p)) {
+        Path profile = profileFolder();
+        if (profile != null) {
+          Files.createDirectories(profile);
+          String file = model.getFileName().toString();
+          so.enableProfiling(profile.resolve(file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file).toString());
+        }
         OrtSession s = env.createSession(model.toString(), so);
         if (chosen != null && !chosen.equals(p)) {
           LOG.warn("{} runs on {} while earlier graphs run on {}", model.getFileName(), describe(p), describe(chosen));
         }
         chosen = p;
         return s;
-      } catch (OrtException | RuntimeException e) {
+      } catch (OrtException | RuntimeException | java.io.IOException e) {
         if (options.strict()) {
           throw new OrtException("cannot use " + describe(p) + " for " + model.getFileName() + ": " + e.getMessage());
         }
