@@ -8,7 +8,9 @@
 # is trained (it would not be used); JUDGE=none converts with the model's own recognizer as judge (swap
 # ocr_recognizer.onnx later from a package converted with the judge you keep).
 # CONFIG picks the AnyText2 config (default anytext2-gpu.yaml; anytext2-gpu-late.yaml: a third of its learning rate,
-# for a later continuation).
+# for a later continuation). REC=checkpoint replaces the stage's frozen recognizer (text_predictor.*: the embedding
+# manager's OCR branch and the OCR/CTC losses read with it) by that checkpoint's (--init-part text_predictor.=REC), e.g.
+# the judge run's: the stage-1 recognizer the shipped model trained with reads nothing (NED 0 on clean words).
 # Usage: continue-default-gpu.sh RUN_DIR   (INIT=checkpoint overrides RUN/anytext2/checkpoints/last.safetensors)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -32,7 +34,9 @@ if [ -z "${JUDGE:-}" ]; then
   judge=$!
   judges=(judge)
 fi
-train anytext2-b "${CONFIG:-anytext2-gpu.yaml}" --init "$init"
+rec_args=()
+[ -n "${REC:-}" ] && rec_args=(--init-part "text_predictor.=$REC")
+train anytext2-b "${CONFIG:-anytext2-gpu.yaml}" --init "$init" "${rec_args[@]}"
 [ -n "${judge:-}" ] && wait $judge
 judge_args=(--judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}")
 [ "${JUDGE:-}" = none ] && judge_args=()
