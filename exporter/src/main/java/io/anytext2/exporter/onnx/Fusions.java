@@ -29,9 +29,4 @@ public record Fusions(boolean attention, boolean groupNorm, boolean geglu, boole
   public static Fusions of(boolean attention, boolean groupNorm) {
     return new Fusions(attention, groupNorm, false, false);
   }
-
-  /** Whether some of the nodes have no CPU kernel in ONNX Runtime 1.28, so that the graph runs on CUDA only. */
-  public boolean cudaOnly() {
-    return groupNorm || geglu || packedAttention;
-  }
 }

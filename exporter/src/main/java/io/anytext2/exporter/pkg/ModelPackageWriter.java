@@ -65,7 +65,7 @@ public final class ModelPackageWriter {
       boolean samplerGraph, boolean fusedGroupNorm, boolean fusedGeglu, boolean packedAttention, Checkpoint judge) {
     public Request {
       if (precision == null) throw new IllegalArgumentException("expected a precision, found null");
-      fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention); // throws for packed without fused attention
+      new Fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention); // throws for packed without fused attention
     }
 
     public Request(Checkpoint checkpoint, String checkpointName, AnyText2Config config, String configName,
@@ -89,11 +89,7 @@ public final class ModelPackageWriter {
 
     /** The contrib nodes the UNet, ControlNet, sampler and VAE graphs get. */
     public Fusions fusions() {
-      return fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention);
-    }
-
-    private static Fusions fusions(boolean attention, boolean groupNorm, boolean geglu, boolean packed) {
-      return new Fusions(attention, groupNorm, geglu, packed);
+      return new Fusions(fusedAttention, fusedGroupNorm, fusedGeglu, packedAttention);
     }
 
     /** A package with InstanceNormalization-based GroupNorm (runs on every provider). */

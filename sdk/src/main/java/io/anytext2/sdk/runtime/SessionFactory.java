@@ -53,9 +53,8 @@ public final class SessionFactory {
   }
 
   private final RuntimeOptions options;
-  private final boolean cudaOnlyGraphs;
   private final boolean preferNhwc;
-  /** {@link #cudaOnly} for this factory's package; null when its graphs run on every provider. */
+  /** {@link #cudaOnly} for this factory's package; null when its graphs run on every provider (the CPU may take them). */
   private final String cudaOnlyReason;
   private final java.util.Map<ExecutionProvider, String> unusable = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutionProvider chosen;
@@ -66,14 +65,8 @@ public final class SessionFactory {
 
   private SessionFactory(RuntimeOptions options, String cudaOnlyNodes, boolean preferNhwc) {
     this.options = options;
-    this.cudaOnlyGraphs = cudaOnlyNodes != null;
     this.preferNhwc = preferNhwc;
     this.cudaOnlyReason = cudaOnlyNodes == null ? null : cudaOnly(cudaOnlyNodes);
-  }
-
-  /** A factory for graphs with channels-last GroupNorm nodes (see the class comment). */
-  public static SessionFactory forCudaOnlyGraphs(RuntimeOptions options) {
-    return new SessionFactory(options, "GroupNorm nodes (convert --fused-group-norm)", true);
   }
 
   /**
@@ -112,7 +105,7 @@ public final class SessionFactory {
     if (!options.strict() && order.stream().noneMatch(p -> p instanceof ExecutionProvider.Cpu)) {
       order.add(new ExecutionProvider.Cpu());
     }
-    if (cudaOnlyGraphs) order.removeIf(p -> p instanceof ExecutionProvider.Cpu);
+    if (cudaOnlyReason != null) order.removeIf(p -> p instanceof ExecutionProvider.Cpu);
     if (order.isEmpty()) throw new OrtException(cudaOnlyReason + "; pick it (--device cuda, RuntimeOptions.of(new ExecutionProvider.Cuda(0), …))");
     OrtException last = null;
     for (ExecutionProvider p : order) {
@@ -142,7 +135,7 @@ public final class SessionFactory {
         last = e instanceof OrtException oe ? oe : new OrtException(e.getMessage());
       }
     }
-    if (cudaOnlyGraphs) throw new OrtException(cudaOnlyReason + ", which is not usable here: " + unusable.values().stream().findFirst()
+    if (cudaOnlyReason != null) throw new OrtException(cudaOnlyReason + ", which is not usable here: " + unusable.values().stream().findFirst()
         .orElse(last == null ? "" : firstLine(last.getMessage())));
     if (last == null) throw new OrtException("no execution provider left to try for " + model.getFileName() + ": " + unusable);
     throw last;
