@@ -20,23 +20,16 @@ init="${INIT:-$run/anytext2/checkpoints/last.safetensors}"
 read -r -a at2cmd <<< "${AT2:-$root/anytext2}"
 [ -f "$init" ] || { echo "no AnyText2 checkpoint at $init"; exit 1; }
 bash "$cfg/synth-default.sh" "$run/synth" "${IMAGES:-20000}" || exit 1
-train() { # name config [args...]
-  local name=$1 conf=$2; shift 2
-  local args=(train --config "$cfg/$conf" --data "$run/synth/anyword.json" --out "$run/$name" --max-steps "${STEPS:-100000}")
-  if [ -f "$run/$name/checkpoints/last.safetensors" ]; then args+=(--resume); else args+=("$@"); fi
-  echo "== $name: $(date -u +%T) (at most ${TIME_AT2:-unlimited} s)"
-  if [ -n "${TIME_AT2:-}" ]; then timeout -s TERM "$TIME_AT2" "${at2cmd[@]}" "${args[@]}"; else "${at2cmd[@]}" "${args[@]}"; fi
-  echo "== $name done: $(date -u +%T), exit $?, last: $(grep -o '"global_step"[^,}]*' "$run/$name/checkpoints/last.json" 2>/dev/null)"
-}
+source "$cfg/stage.sh"
 judges=()
 if [ -z "${JUDGE:-}" ]; then
-  train judge recognizer-gpu.yaml > "$run/judge.log" 2>&1 &
+  stage judge recognizer-gpu.yaml "${STEPS:-100000}" "${TIME_AT2:-}" > "$run/judge.log" 2>&1 &
   judge=$!
   judges=(judge)
 fi
 rec_args=()
 [ -n "${REC:-}" ] && rec_args=(--init-part "text_predictor.=$REC")
-train anytext2-b "${CONFIG:-anytext2-gpu.yaml}" --init "$init" "${rec_args[@]}"
+stage anytext2-b "${CONFIG:-anytext2-gpu.yaml}" "${STEPS:-100000}" "${TIME_AT2:-}" --init "$init" "${rec_args[@]}"
 [ -n "${judge:-}" ] && wait $judge
 judge_args=(--judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}")
 [ "${JUDGE:-}" = none ] && judge_args=()
