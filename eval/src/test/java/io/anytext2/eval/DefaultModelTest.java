@@ -155,7 +155,9 @@ class DefaultModelTest {
     int n = HELD_OUT.size();
     System.out.printf("default model's judge on %d held-out words drawn in DejaVu Sans: accuracy %.3f, NED %.3f; after the VAE: accuracy %.3f, NED %.3f"
         + " (lowest PSNR %.1f dB)%n  %s%n", n, clean / (double) n, cleanNed / n, round / (double) n, roundNed / n, minPsnr, String.join("\n  ", lines));
-    // measured on the shipped package: lowest PSNR 17.4 dB, NED 0.103 as drawn and 0.236 after the VAE (the model before it:
+    // measured on the shipped package: lowest PSNR 17.4 dB, NED 0.075 as drawn and 0.293 after the VAE (0.103 / 0.236 with the
+    // evaluation's earlier black padding; as drawn, the 40 px box leaves 5-10 px margins round the 28 px ink, far looser than the
+    // judge's training crops (8 % margin): cropped to the ink box + 2 px it reads NED 0.73) (the model before it:
     // 12.6 dB, the white turned pink, its judge read 0.035 / 0.025); a decoder that ignores its latent and returns flat mid-grey
     // scores ≈ 6 dB against these pictures, a judge that reads nothing NED 0
     assertTrue(minPsnr >= VAE_PSNR_FLOOR, "VAE round trip PSNR " + minPsnr + " dB below " + VAE_PSNR_FLOOR);
@@ -163,7 +165,7 @@ class DefaultModelTest {
   }
 
   static final double VAE_PSNR_FLOOR = 15.0;
-  static final double HELD_OUT_NED_FLOOR = 0.05;
+  static final double HELD_OUT_NED_FLOOR = 0.03;
   static final double JUDGE_NED_FLOOR = 0.15;
 
   /**
@@ -234,7 +236,8 @@ class DefaultModelTest {
     double meanNed = ned / HELD_OUT.size();
     System.out.printf("default model, %d held-out words: sentence accuracy %.3f, NED %.3f (against the next word instead: %.3f)%n  %s%n",
         HELD_OUT.size(), accuracy, meanNed, chance / HELD_OUT.size(), String.join("\n  ", lines));
-    // measured on the shipped package: sentence accuracy 0.000, NED 0.065, against the next word 0.043 (README "The default
+    // measured on the shipped package: sentence accuracy 0.000, NED 0.045, against the next word 0.020 (0.078 / 0.035 while the
+    // evaluation black-padded its crops, which made the judge read spurious letters into the padding; README "The default
     // model"); a model that draws nothing readable scores about the latter, a blank line 0
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
     assertTrue(meanNed >= HELD_OUT_NED_FLOOR, "NED " + meanNed + " below " + HELD_OUT_NED_FLOOR);

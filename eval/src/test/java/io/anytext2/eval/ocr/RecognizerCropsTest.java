@@ -1,10 +1,12 @@
 package io.anytext2.eval.ocr;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.anytext2.sdk.prep.FloatImage;
 import io.anytext2.sdk.prep.Polygon;
+import io.anytext2.sdk.prep.RecognizerInput;
 import io.anytext2.sdk.prep.RgbImage;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,7 @@ class RecognizerCropsTest {
   }
 
   @Test
-  void axisAlignedBoxIsCroppedInBgrAndPaddedWithBlack() {
+  void axisAlignedBoxIsCroppedInBgrAndPaddedWithZero() {
     FloatImage chw = RecognizerCrops.toChw(picture(200, 100, 10), RecognizerCrops.ChannelOrder.BGR);
     assertEquals(10, chw.get(0, 50, 50), 0, "channel 0 is blue");
     assertEquals(200, chw.get(2, 50, 50), 0, "channel 2 is red");
@@ -48,12 +50,12 @@ class RecognizerCropsTest {
     assertEquals(3, in.channels());
     assertEquals(48, in.height());
     assertEquals(320, in.width());
-    int used = (int) Math.ceil(48 * 79 / 19.0); // 200 columns of text, the rest black
+    int used = (int) Math.ceil(48 * 79 / 19.0); // 200 columns of text, the rest padding
     assertEquals((10 / 255f - 0.5f) / 0.5f, in.get(0, 24, 100), 1e-4);
     assertEquals((200 / 255f - 0.5f) / 0.5f, in.get(2, 24, 100), 1e-4);
-    assertEquals(-1f, in.get(0, 24, used), 0);
-    assertEquals(-1f, in.get(2, 47, 319), 0);
-    assertTrue(in.get(2, 24, used - 1) > -1f);
+    assertEquals(0f, in.get(0, 24, used), 0, "PP-OCR padding: 0 after the normalisation, not black (-1)");
+    assertEquals(0f, in.get(2, 47, 319), 0);
+    assertTrue(in.get(2, 24, used - 1) > 0.5f);
   }
 
   @Test
@@ -66,7 +68,25 @@ class RecognizerCropsTest {
     FloatImage in = RecognizerCrops.recognizerInput(crop);
     int used = (int) Math.ceil(48 * crop.height() / (double) crop.width());
     assertTrue(used > 200 && used < 320, "rotated width " + used);
-    assertEquals(-1f, in.get(0, 10, used), 0);
+    assertEquals(0f, in.get(0, 10, used), 0);
     assertEquals((200 / 255f - 0.5f) / 0.5f, in.get(0, 24, used / 2), 1e-3, "red box in channel 0");
+  }
+
+  /**
+   * The evaluation feeds the judge exactly what it was trained on: the trainer's recognizer crops
+   * ({@code RecognizerCrop}, checked against {@link RecognizerInput#prepare} in the trainer) — the same
+   * resize, normalisation and zero padding, bit for bit — for a wide, a short and a tall line. The
+   * evaluation's earlier black (−1) padding failed this; it halved the judge's reading of its own
+   * training crops.
+   */
+  @Test
+  void recognizerInputIsTheInputTheRecognizerWasTrainedOn() {
+    int[][] boxes = {{20, 40, 100, 60}, {50, 50, 70, 80}, {30, 10, 40, 70}};
+    for (int[] b : boxes) {
+      FloatImage chw = RecognizerCrops.toChw(picture(b[0], b[1], b[2], b[3], 240, 200, 30), RecognizerCrops.ChannelOrder.RGB);
+      FloatImage crop = RecognizerCrops.crop(chw, Polygon.of(b[0], b[1], b[2] - 1, b[1], b[2] - 1, b[3] - 1, b[0], b[3] - 1));
+      FloatImage in = RecognizerCrops.recognizerInput(crop);
+      assertArrayEquals(RecognizerInput.prepare(crop, false).data(), in.data(), "box " + java.util.Arrays.toString(b));
+    }
   }
 }
