@@ -9,7 +9,9 @@
 # anytext2-benchmarks.jar, lib/ without the onnxruntime CPU jar, ort-profile-summary.py).
 #
 # Env:
-#   VARIANTS  space-separated, run in this order (default: "plain fused fused-nhwc"):
+#   VARIANTS  space-separated, run in this order (default: "plain fused fused-nhwc"). The "lowmem" variants run with the
+#             SDK's default low-GPU-memory mode (arena shrinkage after every call, one image per VAE decoder call); all
+#             others pass EndToEnd --keep-gpu-arenas (the mode every variant had before low memory became the default):
 #               plain        fp16 package, standard attention, sampler graph in chunks of 5 steps
 #               fused        fp16+fused package, chunks of 5 (+ agreement with the plain package if REFERENCE=1)
 #               fused-nhwc   fp16+fused package, chunks of 5, CUDA option prefer_nhwc=1
@@ -37,12 +39,16 @@
 #               ggp-p2 / ggp-lowmem-p2  ggp-heur / ggp-lowmem-heur with arena_extend_strategy=kNextPowerOfTwo instead of the
 #                            SDK's kSameAsRequested (ONNX Runtime issue 14474: with kSameAsRequested a Loop's iterations
 #                            may not reuse the arena's memory; the 20-step request peaks 2.3 GiB above the level before)
+#               ggp-lowmem-ws  ggp-lowmem-heur with cudnn_conv_use_max_workspace=0 (cuDNN's convolution workspace capped)
+#               ggp-lowmem-l5 / ggp-lowmem-l1  ggp-lowmem-heur with the sampler graph in calls of 5 / 1 steps (a progress
+#                            listener's chunks; the arena shrinks after each call)
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
 #   WARMUP    untimed requests per case before them (default 1; more: the JIT-compiled preprocessing of a server)
 #   PROFILE   1: ONNX Runtime's per-node profile of every graph (-Danytext2.ort.profile), summarised per operator type by
 #             ort-profile-summary.py (beside this script) into res/<variant>-profile.txt; use with WARMUP=1 RUNS=1 (large)
 #   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone, 1-step requests and
 #             5/10/20-step 1-image requests; meaningful in the lowmem variants, whose arenas shrink after every call)
+#   SESSIONS  1: first SessionMemory (resident GPU memory per graph session, and of one more session) on the first variant's package
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused", "gn-nhwc", "gg-heur" and "ggp-heur" variants also compare their images and
 #             UNet/ControlNet/VAE outputs with the plain package (EndToEnd --reference; runs after the timed requests and the
@@ -66,10 +72,15 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 JOPTS="-Xmx20g -Djava.awt.headless=true $ORT_OPTS"
 save() { tar -C $W -czf "$OUTD/results.tgz" res 2>/dev/null; }
 echo "[t=$(el)] runtime ready; variants: $VARIANTS; cases $CASES"
+if [ "${PROBE:-0}" = 1 ]; then
+  # what nvidia-smi shows for a PyTorch process beyond its caching allocator (the original's peaks in ../shared/baselines
+  # read like the allocator's): see torch-overhead.py beside this script
+  python3 "$(dirname "${BASH_SOURCE[0]}")/torch-overhead.py" 2>&1 | tail -1
+fi
 
 # variant NAME -> PKG (RandomPackage kind), SAMPLER (EndToEnd --sampler), CUDA_OPTS (anytext2.cuda.options)
 variant() {
-  CUDA_OPTS=""; LOWMEM=(); LEGACY_ROWS=0
+  CUDA_OPTS=""; LOWMEM=(--keep-gpu-arenas); LEGACY_ROWS=0 # the variants without "lowmem" in their name keep the arenas
   case $1 in
     plain)        PKG=fp16;       SAMPLER=loop5 ;;
     fused)        PKG=fp16+fused; SAMPLER=loop5 ;;
@@ -78,20 +89,23 @@ variant() {
     stepwise)     PKG=fp16;       SAMPLER=stepwise ;;
     loop20)       PKG=fp16;       SAMPLER=loop20 ;;
     fused-loop20) PKG=fp16+fused; SAMPLER=loop20 ;;
-    fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory) ;;
-    fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(--low-gpu-memory); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
+    fused-lowmem) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=() ;;
+    fused-lowmem-ws) PKG=fp16+fused; SAMPLER=loop5; LOWMEM=(); CUDA_OPTS=cudnn_conv_use_max_workspace=0 ;;
     fused-2brows) PKG=fp16+fused; SAMPLER=loop5; LEGACY_ROWS=1 ;;
     gn-nhwc)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=EXHAUSTIVE ;;
     gn-nchw)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=0,cudnn_conv_algo_search=EXHAUSTIVE ;;
-    gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=EXHAUSTIVE; LOWMEM=(--low-gpu-memory) ;;
-    gn-lowmem-heur) PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
+    gn-lowmem)    PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=EXHAUSTIVE; LOWMEM=() ;;
+    gn-lowmem-heur) PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
     gn-heur)      PKG=fp16+fused+gn; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     gg-heur)      PKG=fp16+fused+gn+geglu; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
     ggp-heur)     PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC ;;
-    ggp-lowmem-heur) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(--low-gpu-memory) ;;
+    ggp-lowmem-heur) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
     ggp-p2)       PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo ;;
-    ggp-lowmem-p2) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo; LOWMEM=(--low-gpu-memory) ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur ggp-p2 ggp-lowmem-p2)"; return 1 ;;
+    ggp-lowmem-p2) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo; LOWMEM=() ;;
+    ggp-lowmem-ws) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC,cudnn_conv_use_max_workspace=0; LOWMEM=() ;;
+    ggp-lowmem-l5) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop5; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
+    ggp-lowmem-l1) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop1; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur ggp-p2 ggp-lowmem-p2 ggp-lowmem-l5 ggp-lowmem-l1 ggp-lowmem-ws)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
@@ -138,6 +152,10 @@ e2e() { # variant name
   fi
   save
 }
+if [ "${SESSIONS:-0}" = 1 ]; then # resident memory per graph session (SessionMemory) on the first variant's package
+  variant ${VARIANTS%% *}; echo "[t=$(el)] session memory, package $(pkgdir $PKG)"
+  timeout 120 $JAVA $JOPTS -cp "$CP" io.anytext2.bench.SessionMemory $(pkgdir $PKG) 2>&1 | grep "^\[mem\]\|rror"
+fi
 for v in $VARIANTS; do e2e $v; done
 
 for v in $VARIANTS; do echo "== $v"; grep "^|" $W/res/$v/report.md 2>/dev/null | grep -v "^|---"; done

@@ -30,7 +30,7 @@ import java.util.Map;
  * <pre>{@code
  * java -cp anytext2-benchmarks.jar:lib/* io.anytext2.bench.EndToEnd --package pkg-fp16 --provider cuda \
  *     --runs 3 --out bench-fp16 [--reference pkg-fp32] [--sampler default|stepwise|loopN|unbatched|batched|pinned] [--probe-batches 1,2|none]
- *     [--low-gpu-memory] [--warmup N] [--memory-probe]
+ *     [--keep-gpu-arenas] [--warmup N] [--memory-probe]
  * }</pre>
  *
  * <p>Each case runs {@code --warmup} untimed requests first (default 1: new shapes, cuDNN's algorithm search); more
@@ -57,7 +57,7 @@ public final class EndToEnd {
     int size = Integer.parseInt(a.getOrDefault("size", "512"));
     SamplerOptions sampler = sampler(a.getOrDefault("sampler", "default"));
     RuntimeOptions options = runtime(a.getOrDefault("provider", "cuda"), a.get("trt-cache"))
-        .withLowGpuMemory(Boolean.parseBoolean(a.getOrDefault("low-gpu-memory", "false")));
+        .withLowGpuMemory(!a.containsKey("keep-gpu-arenas"));
     List<Case> cases = new ArrayList<>();
     for (String c : a.getOrDefault("cases", "20x1,50x1,20x4").split(",")) {
       String[] p = c.trim().split("x");
@@ -71,7 +71,7 @@ public final class EndToEnd {
     report.put("sampler", sampler.toString());
     report.put("size", size);
     report.put("java", System.getProperty("java.version"));
-    report.put("cuda_options", System.getProperty("anytext2.cuda.options", "") + (options.lowGpuMemory() ? " low-gpu-memory" : ""));
+    report.put("cuda_options", System.getProperty("anytext2.cuda.options", "") + (options.lowGpuMemory() ? " low-gpu-memory" : " keep-gpu-arenas"));
     try (GpuMemoryMonitor gpu = GpuMemoryMonitor.start(0)) {
       report.put("gpu_memory_before_mib", gpu.currentMiB());
       long t0 = System.nanoTime();
@@ -91,15 +91,21 @@ public final class EndToEnd {
         report.put("first_request_ms", ms(t1));
         report.put("first_request_incl_sessions_ms", ms(t0));
         report.put("gpu_memory_after_first_request_mib", gpu.currentMiB()); // + arenas kept after a 20 x 1 request
-        if (a.containsKey("memory-probe")) report.put("memory_probe", memoryProbe(p, gpu, size));
+        report.put("peak_gpu_mib_first_request", gpu.peakMiB());
+        if (a.containsKey("memory-probe")) {
+          report.put("memory_probe", memoryProbe(p, gpu, size));
+          gpu.resetPeak(); // the timed cases' peaks below are their own
+        }
         ImageFiles.write(first.images().get(0), out.resolve("image-20x1-seed1.png"));
         log("sessions %.0f ms, first request %.0f ms on %s", openMs, ms(t1), p.provider());
 
         int latent = size / 8;
-        GraphStage unet = p.stages().unet();
         Map<String, Object> unetCalls = new LinkedHashMap<>();
-        String probes = a.getOrDefault("probe-batches", "1,2,8"); // "none": no UNet probe (opens the UNet graph)
+        String probes = a.getOrDefault("probe-batches", "1,2,8"); // "none": no UNet probe
         for (String bs : probes.equals("none") ? new String[0] : probes.split(",")) {
+          // opens the UNet graph beside the sampler graph: a second copy of the UNet's weights on the device, so the peak
+          // memory below counts it (run --probe-batches none for the pipeline's own peak)
+          GraphStage unet = p.stages().unet();
           int b = Integer.parseInt(bs.trim());
           var in = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), b, latent, 7);
           int n = b >= 8 ? 5 : 15;
@@ -189,7 +195,7 @@ public final class EndToEnd {
    * Which part of a request makes its transient peak: nvidia-smi's peak above the level before, for the VAE
    * decoder alone (1 and 4 latents, {@link AnyText2Pipeline#preview}) and for whole 1-step requests (text
    * encoder, ControlNet, one loop step, decoder; then 5, 10 and 20 steps at one image). Arenas keep what a graph once took, so the readings show
-   * the transient only with {@code --low-gpu-memory} (arena shrinkage after every call); run it there.
+   * the transient only with arena shrinkage after every call (the default; not with --keep-gpu-arenas).
    */
   private static Map<String, Object> memoryProbe(AnyText2Pipeline p, GpuMemoryMonitor gpu, int size) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -221,6 +227,14 @@ public final class EndToEnd {
       long before = gpu.currentMiB();
       p.run(request(size, steps, 1));
       m.put("request_" + steps + "_steps_1_above_mib", gpu.peakMiB() - before);
+    }
+    // the same 20 steps with a progress listener: the sampler graph runs in the sampler options' chunks (--sampler loopN),
+    // the arena shrunk after each call; then four images that way (the decoder one image per call unless --keep-gpu-arenas)
+    for (int n : new int[] {1, 4}) {
+      gpu.resetPeak();
+      long before = gpu.currentMiB();
+      p.run(request(size, 20, n), (done, total, x0) -> true);
+      m.put("request_20_steps_" + n + "_chunked_above_mib", gpu.peakMiB() - before);
     }
     log("memory probe (MiB above the level before each call): %s", m);
     return m;

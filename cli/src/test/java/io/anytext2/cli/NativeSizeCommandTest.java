@@ -87,6 +87,11 @@ class NativeSizeCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(java.util.Arrays.equals(ImageFiles.read(plain, "out").pixels(), ImageFiles.read(low, "out").pixels()),
         "the switch only touches GPU arenas");
+    Path keep = tmp.resolve("keep.png");
+    CliRun k = generate(keep, "--no-low-gpu-memory");
+    assertEquals(0, k.code(), k.err());
+    assertTrue(java.util.Arrays.equals(ImageFiles.read(plain, "out").pixels(), ImageFiles.read(keep, "out").pixels()),
+        "the negated switch only touches GPU arenas too");
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

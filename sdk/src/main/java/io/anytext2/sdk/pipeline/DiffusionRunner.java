@@ -273,6 +273,20 @@ public final class DiffusionRunner {
    * decoder, decodes again with it and logs a warning.
    */
   public FloatTensor decode(FloatTensor latent) {
+    // the decoder's activations at full resolution are its peak (4 latents at 512² in fp16: 1.5–2.0 GiB, one: 0.3 GiB,
+    // measured on an H100: README "Benchmarks"); one image per call, the arena shrunk after each, keeps it at one image's
+    return stages.lowGpuMemory() ? perItem(latent, this::decodeBatch) : decodeBatch(latent);
+  }
+
+  /** {@code f} applied to each item of the leading axis alone ([1, …] slices), the results joined in order. */
+  static FloatTensor perItem(FloatTensor batch, java.util.function.UnaryOperator<FloatTensor> f) {
+    if (batch.dim(0) == 1) return f.apply(batch);
+    FloatTensor all = f.apply(batch.sliceBatch(0, 1));
+    for (int i = 1; i < batch.dim(0); i++) all = FloatTensor.concatBatch(all, f.apply(batch.sliceBatch(i, i + 1)));
+    return all;
+  }
+
+  private FloatTensor decodeBatch(FloatTensor latent) {
     FloatTensor image = stages.vaeDecoder.run(Map.of(GraphNames.VAE_DEC_IN, latent)).get(GraphNames.VAE_DEC_OUT);
     String problem = DecodedImageCheck.problem(image);
     if (problem == null) return image;

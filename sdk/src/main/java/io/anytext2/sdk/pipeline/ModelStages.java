@@ -126,6 +126,11 @@ public final class ModelStages implements AutoCloseable {
     return pkg.manifest().precision();
   }
 
+  /** Whether runs should trade a little speed for GPU memory ({@link RuntimeOptions#lowGpuMemory} on a GPU). */
+  public boolean lowGpuMemory() {
+    return factory.lowGpuMemoryOnGpu();
+  }
+
   /** The provider the graphs run on (after fallback). */
   public String provider() {
     return SessionFactory.describe(factory.chosen());

@@ -162,6 +162,11 @@ public final class SessionFactory {
     }
   }
 
+  /** Whether the sessions were asked to save GPU memory ({@link RuntimeOptions#lowGpuMemory}) and run on a GPU. */
+  public boolean lowGpuMemoryOnGpu() {
+    return options.lowGpuMemory() && chosen != null && !(chosen instanceof ExecutionProvider.Cpu);
+  }
+
   /** Providers that failed to load, with the reason (empty when none did). */
   public java.util.Map<ExecutionProvider, String> unusable() {
     return java.util.Map.copyOf(unusable);

@@ -16,9 +16,9 @@ class LowGpuMemoryOptionsTest {
 
   @Test
   void runOptionsOnlyForGpuProvidersWhenOn() throws OrtException {
-    SessionFactory off = new SessionFactory(RuntimeOptions.of(new ExecutionProvider.Cuda(0), false));
+    SessionFactory off = new SessionFactory(RuntimeOptions.of(new ExecutionProvider.Cuda(0), false).withLowGpuMemory(false));
     assertNull(off.runOptions(new ExecutionProvider.Cuda(0)), "defaults when the switch is off");
-    SessionFactory on = new SessionFactory(RuntimeOptions.of(new ExecutionProvider.Cuda(1), false).withLowGpuMemory(true));
+    SessionFactory on = new SessionFactory(RuntimeOptions.of(new ExecutionProvider.Cuda(1), false));
     assertNull(on.runOptions(new ExecutionProvider.Cpu()), "CPU keeps its arena");
     try (OrtSession.RunOptions ro = on.runOptions(new ExecutionProvider.Cuda(1))) {
       assertNotNull(ro, "CUDA gets arena shrinkage");
@@ -31,9 +31,10 @@ class LowGpuMemoryOptionsTest {
   @Test
   void switchSurvivesOptionHelpers() {
     RuntimeOptions o = new RuntimeOptions(List.of(new ExecutionProvider.Cpu()), false, 0);
-    assertFalse(o.lowGpuMemory());
-    RuntimeOptions low = o.withLowGpuMemory(true).withThreads(2);
-    assertTrue(low.lowGpuMemory());
-    assertEquals(2, low.intraOpThreads());
+    assertTrue(o.lowGpuMemory(), "on by default");
+    RuntimeOptions keep = o.withLowGpuMemory(false).withThreads(2);
+    assertFalse(keep.lowGpuMemory());
+    assertEquals(2, keep.intraOpThreads());
+    assertTrue(keep.withLowGpuMemory(true).lowGpuMemory());
   }
 }
