@@ -48,6 +48,7 @@
 #             ort-profile-summary.py (beside this script) into res/<variant>-profile.txt; use with WARMUP=1 RUNS=1 (large)
 #   PROBE     1: EndToEnd --memory-probe (peak above the level before for the VAE decoder alone, 1-step requests and
 #             5/10/20-step 1-image requests; meaningful in the lowmem variants, whose arenas shrink after every call)
+#   PLACEMENTS 1: ONNX Runtime's verbose node placements for the first variant's sampler graph (res/placements.log)
 #   SESSIONS  1: first SessionMemory (resident GPU memory per graph session, and of one more session) on the first variant's package
 #   BUDGET    seconds for the whole call (default 560)      SECS   limit per variant (default 120)
 #   REFERENCE 1 (default): the "fused", "gn-nhwc", "gg-heur" and "ggp-heur" variants also compare their images and
@@ -155,6 +156,13 @@ e2e() { # variant name
 if [ "${SESSIONS:-0}" = 1 ]; then # resident memory per graph session (SessionMemory) on the first variant's package
   variant ${VARIANTS%% *}; echo "[t=$(el)] session memory, package $(pkgdir $PKG)"
   timeout 120 $JAVA $JOPTS -cp "$CP" io.anytext2.bench.SessionMemory $(pkgdir $PKG) 2>&1 | grep "^\[mem\]\|rror"
+fi
+if [ "${PLACEMENTS:-0}" = 1 ]; then # ONNX Runtime's node placements in the first variant's sampler graph (CPU nodes, Memcpy)
+  variant ${VARIANTS%% *}; echo "[t=$(el)] node placements, sampler graph of $(pkgdir $PKG)"
+  timeout 120 $JAVA $JOPTS -Danytext2.ort.verbose=true -cp "$CP" io.anytext2.bench.SessionMemory $(pkgdir $PKG) sampler \
+    > $W/res/placements.log 2>&1
+  grep -n -i "placed on\|memcpy" $W/res/placements.log | cut -c1-300 | head -40
+  wc -l < $W/res/placements.log
 fi
 for v in $VARIANTS; do e2e $v; done
 

@@ -15,13 +15,19 @@ import java.util.List;
  * CUDA device 0 with the SDK's session options (kept open) and prints nvidia-smi's reading after each beside the
  * graph file's size, then opens the smallest graph a second time — what one more session costs beyond its weights
  * (CUDA EP handles and workspaces; the first session also pays for the CUDA context). Usage: {@code SessionMemory
- * PACKAGE [graph ...]} (default: the graphs a sampler-graph pipeline opens).
+ * PACKAGE [graph ...]} (default: the graphs a sampler-graph pipeline opens); {@code -Danytext2.ort.verbose=true} logs
+ * ONNX Runtime's node placements.
  */
 public final class SessionMemory {
   private SessionMemory() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) throw new IllegalArgumentException("usage: SessionMemory PACKAGE [graph ...]");
+    if (Boolean.getBoolean("anytext2.ort.verbose")) {
+      // before the SDK asks for the environment: ONNX Runtime then logs where it places each node ("Node placements":
+      // which nodes run on the CPU inside a CUDA graph, the reason for its Memcpy nodes)
+      ai.onnxruntime.OrtEnvironment.getEnvironment(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE, "session-memory");
+    }
     ModelPackage pkg = ModelPackage.open(Path.of(args[0]));
     List<String> names = args.length > 1 ? List.of(args).subList(1, args.length)
         : List.of("embedding", "text_encoder", "controlnet", "vae_encoder", "vae_decoder", "sampler");
