@@ -41,38 +41,51 @@ final class LayoutOps {
     return new Value(g.node("Reshape", "", List.of(x.name(), g.int64Vector(shape))), x.type(), out);
   }
 
-  /** Reshape [0, 0, -1] then Transpose [0, 2, 1]. */
+  /**
+   * [B, C, H, W] → [B, H·W, C], tokens row-major over H then W: Transpose [0, 2, 3, 1] then Reshape [0, -1, C]
+   * (with C dynamic: Reshape [0, 0, -1] then Transpose [0, 2, 1], the same values). Channels-last first because on
+   * CUDA with {@code prefer_nhwc} the tensor already is channels-last: ONNX Runtime cancels this Transpose against
+   * the one its layout transformation puts after the convolution before, so a block's tokens cost a Reshape only.
+   */
   Value imageToTokens(Value x) {
     if (x.rank() != 4)
       throw new IllegalArgumentException(
           "imageToTokens: expected [B, C, H, W], found " + Arrays.toString(x.shape()));
     long[] xs = x.shape();
-    String flat = g.node("Reshape", "", List.of(x.name(), g.int64Vector(0, 0, -1)));
-    String y = g.node("Transpose", "", List.of(flat), attrInts("perm", 0, 2, 1));
     long hw = xs[2] < 0 || xs[3] < 0 ? DYNAMIC : xs[2] * xs[3];
+    String y;
+    if (xs[1] >= 0) {
+      String last = g.node("Transpose", "", List.of(x.name()), attrInts("perm", 0, 2, 3, 1));
+      y = g.node("Reshape", "", List.of(last, g.int64Vector(0, -1, xs[1])));
+    } else {
+      String flat = g.node("Reshape", "", List.of(x.name(), g.int64Vector(0, 0, -1)));
+      y = g.node("Transpose", "", List.of(flat), attrInts("perm", 0, 2, 1));
+    }
     return new Value(y, x.type(), new long[] {xs[0], hw, xs[1]});
   }
 
-  /** Transpose [0, 2, 1] then Reshape to [0, 0, H, W] with H, W = Shape(like)[2:4]. */
+  /**
+   * [B, H·W, C] → [B, C, H, W] with H, W those of {@code like}: Reshape [0, H, W, -1] (H, W = Shape(like)[2:4]
+   * where not static) then Transpose [0, 3, 1, 2] — channels-last first, for the reason {@link #imageToTokens} gives.
+   */
   Value tokensToImage(Value tokens, Value like) {
     long[] ts = tokens.shape(), ls = like.shape();
     if (ts.length != 3 || ls.length != 4)
       throw mismatch("tokensToImage: expected tokens [B, H·W, C] and like [B, ?, H, W]", ts, ls);
     if (ls[2] >= 0 && ls[3] >= 0 && !compatible(ts[1], ls[2] * ls[3]))
       throw mismatch("tokensToImage: expected H·W tokens", ts, ls);
-    String channelsFirst =
-        g.node("Transpose", "", List.of(tokens.name()), attrInts("perm", 0, 2, 1));
     String shape;
     if (ls[2] >= 0 && ls[3] >= 0) {
-      shape = g.int64Vector(0, 0, ls[2], ls[3]);
+      shape = g.int64Vector(0, ls[2], ls[3], -1);
     } else {
       String hw =
           spatialShapes.computeIfAbsent(
               like.name(),
               k -> g.node("Shape", "", List.of(like.name()), attr("start", 2L), attr("end", 4L)));
-      shape = g.node("Concat", "", List.of(g.int64Vector(0, 0), hw), attr("axis", 0L));
+      shape = g.node("Concat", "", List.of(g.int64Vector(0), hw, g.int64Vector(-1)), attr("axis", 0L));
     }
-    String y = g.node("Reshape", "", List.of(channelsFirst, shape));
+    String channelsLast = g.node("Reshape", "", List.of(tokens.name(), shape));
+    String y = g.node("Transpose", "", List.of(channelsLast), attrInts("perm", 0, 3, 1, 2));
     return new Value(y, tokens.type(), new long[] {ts[0], ts[2], ls[2], ls[3]});
   }
 

@@ -95,6 +95,25 @@ class OnnxOpsShapeTest {
   }
 
   @Test
+  void imageToTokensWithSymbolicChannels() throws Exception {
+    // channels unknown when the graph is built: the Reshape-first form (Reshape [0, 0, -1], Transpose) gives the same tokens
+    Path model;
+    try (OnnxOps op = new OnnxOps("tokens_dyn_c", new RandomWeights(1))) {
+      OnnxOps.Value x = op.input("x", ElemType.FLOAT, "batch", "channels", "height", "width");
+      OnnxOps.Value tokens = op.imageToTokens(x);
+      assertArrayEquals(new long[] {-1, -1, -1}, op.shape(tokens));
+      op.output("tokens", tokens);
+      op.output("roundtrip", op.tokensToImage(tokens, x));
+      model = OrtHarness.save(op, dir, "tokens_dyn_c");
+    }
+    long[] shape = {2, 5, 3, 4};
+    Tensor x = Tensor.normal(random, shape);
+    Map<String, Tensor> out = OrtHarness.run(model, Map.of("x", x));
+    assertClose(Naive.permute(Tensor.of(x.data(), 2, 5, 12), 0, 2, 1), out.get("tokens"), 0, "imageToTokens, symbolic C");
+    assertClose(x, out.get("roundtrip"), 0, "tokensToImage(imageToTokens(x)), symbolic C");
+  }
+
+  @Test
   void permuteConcatAndSlice() throws Exception {
     Path model;
     try (OnnxOps op = new OnnxOps("select", new RandomWeights(1))) {
