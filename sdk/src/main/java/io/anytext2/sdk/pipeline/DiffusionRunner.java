@@ -281,9 +281,9 @@ public final class DiffusionRunner {
   /** {@code f} applied to each item of the leading axis alone ([1, …] slices), the results joined in order. */
   static FloatTensor perItem(FloatTensor batch, java.util.function.UnaryOperator<FloatTensor> f) {
     if (batch.dim(0) == 1) return f.apply(batch);
-    FloatTensor all = f.apply(batch.sliceBatch(0, 1));
-    for (int i = 1; i < batch.dim(0); i++) all = FloatTensor.concatBatch(all, f.apply(batch.sliceBatch(i, i + 1)));
-    return all;
+    List<FloatTensor> items = new ArrayList<>();
+    for (int i = 0; i < batch.dim(0); i++) items.add(f.apply(batch.sliceBatch(i, i + 1)).item(0));
+    return FloatTensor.stack(items);
   }
 
   private FloatTensor decodeBatch(FloatTensor latent) {

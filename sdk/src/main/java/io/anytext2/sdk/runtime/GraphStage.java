@@ -36,12 +36,15 @@ public final class GraphStage implements AutoCloseable {
   /** Per-call options (arena shrinkage in low-GPU-memory mode); null for ONNX Runtime's defaults. */
   private final OrtSession.RunOptions runOptions;
   private final AtomicLong calls = new AtomicLong();
+  /** Whether the session was opened recording ONNX Runtime's profile ({@link SessionFactory#PROFILE_PROPERTY} set then). */
+  private final boolean profiled;
 
   private GraphStage(String name, OrtSession session, ModelManifest.Graph spec, OrtSession.RunOptions runOptions) {
     this.name = name;
     this.session = session;
     this.spec = spec;
     this.runOptions = runOptions;
+    this.profiled = SessionFactory.profileFolder() != null;
   }
 
   /** Opens graph {@code name} of the package with the factory's provider choice. */
@@ -287,12 +290,17 @@ public final class GraphStage implements AutoCloseable {
   public void close() {
     if (runOptions != null) runOptions.close();
     try {
-      if (SessionFactory.profileFolder() != null) {
+      if (profiled) {
         org.slf4j.LoggerFactory.getLogger(GraphStage.class).info("ONNX Runtime profile of {}: {}", name, session.endProfiling());
       }
-      session.close();
     } catch (OrtException e) {
-      throw new IllegalStateException("closing graph " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException("ending the profile of graph " + name + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        session.close();
+      } catch (OrtException e) {
+        throw new IllegalStateException("closing graph " + name + ": " + e.getMessage(), e);
+      }
     }
   }
 
