@@ -1,5 +1,10 @@
 package io.anytext2.sdk.runtime;
 
+import static io.anytext2.sdk.runtime.RandomFp16Packages.JSON;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.count;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.manifest;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.model;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,24 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.anytext2.exporter.onnx.GraphNodes;
-import io.anytext2.exporter.onnx.Precision;
-import io.anytext2.exporter.pkg.GeneratedCheckpoint;
-import io.anytext2.exporter.pkg.ModelConfigLoader;
-import io.anytext2.exporter.pkg.ModelPackageWriter;
-import io.anytext2.exporter.pkg.RandomCheckpoint;
-import io.anytext2.nn.config.AnyText2Config;
-import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.AnyText2Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the SDK refuses the CPU, where the packed formats do not run, in one line that names the nodes and the options.
  */
 class CudaOnlyFusionsPackageTest {
-  private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   @TempDir static Path tmp;
   private static Path plain;
   private static Path geglu;
@@ -47,20 +38,9 @@ class CudaOnlyFusionsPackageTest {
 
   @BeforeAll
   static void convert() throws Exception {
-    Path yaml = Path.of("../trainer/configs/default/model.yaml");
-    Path clip = yaml.resolveSibling("clip");
-    AnyText2Config cfg = ModelConfigLoader.loadWithOcr(yaml, clip, OcrConfig.fromShapes(4, 97));
-    plain = write(cfg, clip, tmp.resolve("plain"), false, false);
-    geglu = write(cfg, clip, tmp.resolve("geglu"), true, false);
-    packed = write(cfg, clip, tmp.resolve("packed"), true, true);
-  }
-
-  private static Path write(AnyText2Config cfg, Path clip, Path out, boolean fusedGeglu, boolean packedAttention) throws Exception {
-    try (GeneratedCheckpoint ckpt = new GeneratedCheckpoint(new RandomCheckpoint(cfg, 3))) {
-      ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, "random", cfg, "model.yaml", clip, null, out, false,
-          Precision.FP16, true, true, false).withFusions(fusedGeglu, packedAttention), (name, index, graphs) -> {});
-    }
-    return out;
+    plain = write(tmp.resolve("plain"), false, false, false);
+    geglu = write(tmp.resolve("geglu"), false, true, false);
+    packed = write(tmp.resolve("packed"), false, true, true);
   }
 
   @Test
@@ -116,17 +96,5 @@ class CudaOnlyFusionsPackageTest {
       assertTrue(cuda.getMessage().contains(nodes + " run on the CUDA provider only, which is not usable here"), cuda.getMessage());
     }
     AnyText2Pipeline.open(plain, RuntimeOptions.cpu()).close();
-  }
-
-  private static ModelManifest manifest(Path pkg) throws Exception {
-    return JSON.readValue(pkg.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
-  }
-
-  private static ModelProto model(Path pkg, String name) throws Exception {
-    return ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(name + ".onnx")));
-  }
-
-  private static long count(ModelProto m, Predicate<NodeProto> p) {
-    return GraphNodes.count(m, p);
   }
 }

@@ -1,5 +1,10 @@
 package io.anytext2.sdk.runtime;
 
+import static io.anytext2.sdk.runtime.RandomFp16Packages.JSON;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.count;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.manifest;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.model;
+import static io.anytext2.sdk.runtime.RandomFp16Packages.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,16 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.anytext2.exporter.onnx.GraphNodes;
-import io.anytext2.exporter.onnx.Precision;
-import io.anytext2.exporter.pkg.GeneratedCheckpoint;
-import io.anytext2.exporter.pkg.ModelConfigLoader;
-import io.anytext2.exporter.pkg.ModelPackageWriter;
-import io.anytext2.exporter.pkg.RandomCheckpoint;
-import io.anytext2.nn.config.AnyText2Config;
-import io.anytext2.nn.config.OcrConfig;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.AnyText2Pipeline;
@@ -41,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FusedGroupNormPackageTest {
   private static final List<String> NORMED = List.of(GraphNames.UNET, GraphNames.CONTROLNET, GraphNames.SAMPLER,
       GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER);
-  private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   @TempDir static Path tmp;
   private static Path plain;
@@ -49,19 +43,8 @@ class FusedGroupNormPackageTest {
 
   @BeforeAll
   static void convertTwice() throws Exception {
-    Path yaml = Path.of("../trainer/configs/default/model.yaml");
-    Path clip = yaml.resolveSibling("clip");
-    AnyText2Config cfg = ModelConfigLoader.loadWithOcr(yaml, clip, OcrConfig.fromShapes(4, 97));
-    plain = write(cfg, clip, tmp.resolve("plain"), false);
-    fused = write(cfg, clip, tmp.resolve("fused"), true);
-  }
-
-  private static Path write(AnyText2Config cfg, Path clip, Path out, boolean groupNorm) throws Exception {
-    try (GeneratedCheckpoint ckpt = new GeneratedCheckpoint(new RandomCheckpoint(cfg, 3))) {
-      ModelPackageWriter.write(new ModelPackageWriter.Request(ckpt, "random", cfg, "model.yaml", clip, null, out, false,
-          Precision.FP16, true, true, groupNorm), (name, index, graphs) -> {});
-    }
-    return out;
+    plain = write(tmp.resolve("plain"), false, false, false);
+    fused = write(tmp.resolve("fused"), true, false, false);
   }
 
   @Test
@@ -109,14 +92,6 @@ class FusedGroupNormPackageTest {
     AnyText2Pipeline.open(plain, RuntimeOptions.of(new ExecutionProvider.Cuda(0), false)).close();
   }
 
-  private static ModelManifest manifest(Path pkg) throws Exception {
-    return JSON.readValue(pkg.resolve(ModelManifest.FILE_NAME).toFile(), ModelManifest.class);
-  }
-
-  private static ModelProto model(Path pkg, String name) throws Exception {
-    return ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(name + ".onnx")));
-  }
-
   private static Predicate<NodeProto> op(String type) {
     return n -> n.getOpType().equals(type) && n.getDomain().isEmpty();
   }
@@ -124,9 +99,5 @@ class FusedGroupNormPackageTest {
   private static long activation(NodeProto n) {
     return n.getAttributeList().stream().filter(a -> a.getName().equals("activation")).mapToLong(AttributeProto::getI).findFirst()
         .orElse(-1);
-  }
-
-  private static long count(ModelProto m, Predicate<NodeProto> p) {
-    return GraphNodes.count(m, p);
   }
 }
