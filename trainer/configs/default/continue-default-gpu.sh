@@ -11,6 +11,9 @@
 # for a later continuation). REC=checkpoint replaces the stage's frozen recognizer (text_predictor.*: the embedding
 # manager's OCR branch and the OCR/CTC losses read with it) by that checkpoint's (--init-part text_predictor.=REC), e.g.
 # the judge run's: the stage-1 recognizer the shipped model trained with reads nothing (NED 0 on clean words).
+# JUDGE_INIT=checkpoint starts the fresh judge from that checkpoint's recognizer (a judge that reads, fine-tuned on this
+# run's data, e.g. after ALIGNED=1 changed how the lines look) instead of random weights; JUDGE_CONFIG picks its config
+# (default recognizer-gpu.yaml; recognizer-gpu-tune.yaml: a lower learning rate for such a fine-tune).
 # Usage: continue-default-gpu.sh RUN_DIR   (INIT=checkpoint overrides RUN/anytext2/checkpoints/last.safetensors)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -23,7 +26,9 @@ bash "$cfg/synth-default.sh" "$run/synth" "${IMAGES:-20000}" || exit 1
 source "$cfg/stage.sh"
 judges=()
 if [ -z "${JUDGE:-}" ]; then
-  stage judge recognizer-gpu.yaml "${STEPS:-100000}" "${TIME_AT2:-}" > "$run/judge.log" 2>&1 &
+  judge_init=()
+  [ -n "${JUDGE_INIT:-}" ] && judge_init=(--init "$init" --init-part "text_predictor.=$JUDGE_INIT")
+  stage judge "${JUDGE_CONFIG:-recognizer-gpu.yaml}" "${STEPS:-100000}" "${TIME_AT2:-}" "${judge_init[@]}" > "$run/judge.log" 2>&1 &
   judge=$!
   judges=(judge)
 fi

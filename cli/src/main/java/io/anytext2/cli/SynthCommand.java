@@ -66,6 +66,10 @@ final class SynthCommand implements Callable<Integer> {
       + " half random letters; --max-words is ignored): 26 letter shapes in every combination, for small models")
   boolean uppercase;
 
+  @Option(names = "--glyph-aligned", description = "draw every line as its glyph hint is drawn (the rendering font fitted"
+      + " into the line's polygon), so that the text and the ControlNet's glyph input coincide: easy data for small models")
+  boolean glyphAligned;
+
   @Override
   public Integer call() {
     if (count < 1) {
@@ -97,7 +101,8 @@ final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected --text-height MIN,MAX (e.g. 0.18,0.32), found " + textHeight);
     }
     try {
-      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()), simple, uppercase);
+      return new SyntheticAnyWord.Layout(maxLines, maxWords, Double.parseDouble(h[0].trim()), Double.parseDouble(h[1].trim()), simple, uppercase,
+          glyphAligned);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected --text-height MIN,MAX as numbers, found " + textHeight);
     }

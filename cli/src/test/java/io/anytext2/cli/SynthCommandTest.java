@@ -46,6 +46,14 @@ class SynthCommandTest {
     assertEquals(0, layout.code(), layout.err());
     String fewJson = Files.readString(few.resolve("anyword.json"));
     assertFalse(fewJson.matches("(?s).*\"text\"\\s*:\\s*\"[^\"]* [^\"]*\".*"), "one word per line: " + fewJson);
+    // --glyph-aligned: every line drawn as its glyph hint (SyntheticAnyWordTest checks the overlap)
+    Path aligned = tmp.resolve("aligned");
+    CliRun al = CliRun.of("synth", "--out", aligned.toString(), "--count", "6", "--size", "128", "--languages", "latin",
+        "--max-lines", "2", "--max-words", "1", "--text-height", "0.18,0.32", "--glyph-aligned");
+    assertEquals(0, al.code(), al.err());
+    assertEquals(6, AnyWordDataset.load(List.of(AnyWordSource.of(aligned.resolve("anyword.json")))).size());
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(few.resolve("images/0000000.png")),
+        Files.readAllBytes(aligned.resolve("images/0000000.png"))), "aligned lines are drawn differently");
     for (String[] badArgs : new String[][] {{"--text-height", "0.3,0.2"}, {"--text-height", "big"}, {"--max-lines", "9"}, {"--max-words", "0"}}) {
       CliRun rejected = CliRun.of("synth", "--out", tmp.resolve("y").toString(), "--count", "2", badArgs[0], badArgs[1]);
       assertEquals(2, rejected.code(), String.join(" ", badArgs));

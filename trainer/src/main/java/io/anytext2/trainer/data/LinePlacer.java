@@ -1,6 +1,7 @@
 package io.anytext2.trainer.data;
 
 import io.anytext2.sdk.prep.FontFace;
+import io.anytext2.sdk.prep.GlyphRenderer;
 import io.anytext2.sdk.prep.Polygon;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,35 @@ final class LinePlacer {
   private final List<double[]> occupied = new ArrayList<>();
   /** Near-upright lines (σ 2°) without perspective: the synth --simple regime. */
   private final boolean upright;
+  /** Draws lines as their glyph hint ({@link SyntheticAnyWord.Layout#glyphAligned}); null: stamps the layer. */
+  private final GlyphInk glyphInk;
+
+  /** The glyph hint's renderer and face: lines drawn with them coincide with the hint training renders for them. */
+  record GlyphInk(GlyphRenderer renderer, FontFace face) {
+    private static final int[] WHITE = {255, 255, 255};
+
+    /** Coverage 0..1 of the text fitted into the polygon ({@code draw_glyph2}), {@code size²}; null when nothing is drawn. */
+    float[] coverage(String text, Polygon polygon, int size) {
+      float[] rgb = renderer.glyphImage(face, text, polygon, WHITE, size, size).data();
+      float[] a = java.util.Arrays.copyOf(rgb, size * size); // white ink: every channel is the coverage
+      for (float v : a) {
+        if (v > 0) return a;
+      }
+      return null;
+    }
+  }
 
   LinePlacer(int size, int[] background, int[] canvas, Random rng, boolean upright) {
+    this(size, background, canvas, rng, upright, null);
+  }
+
+  LinePlacer(int size, int[] background, int[] canvas, Random rng, boolean upright, GlyphInk glyphInk) {
     this.size = size;
     this.background = background;
     this.canvas = canvas;
     this.rng = rng;
     this.upright = upright;
+    this.glyphInk = glyphInk;
   }
 
   /**
@@ -70,18 +93,40 @@ final class LinePlacer {
         if (box[0] < 1 || box[1] < 1 || box[2] > size - 2 || box[3] > size - 2 || overlaps(box)) {
           continue;
         }
-        occupied.add(box);
-        int[] rgb = contrastingColor(box);
-        TextStamp.stamp(canvas, size, size, layer, quad, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
         int[] xy = new int[8];
         for (int i = 0; i < 8; i++) {
           xy[i] = (int) Math.round(quad[i]);
         }
-        return new SyntheticAnyWord.SynthLine(Polygon.of(xy), text, language, rgb, valid);
+        Polygon polygon = Polygon.of(xy);
+        float[] ink = glyphInk == null ? null : glyphInk.coverage(text, polygon, size);
+        if (glyphInk != null && ink == null) {
+          continue; // the hint cannot be fitted here: the line would be annotated but invisible
+        }
+        occupied.add(box);
+        int[] rgb = contrastingColor(box);
+        if (ink == null) {
+          TextStamp.stamp(canvas, size, size, layer, quad, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
+        } else {
+          blend(ink, rgb);
+        }
+        return new SyntheticAnyWord.SynthLine(polygon, text, language, rgb, valid);
       }
       px *= SHRINK;
     }
     return null;
+  }
+
+  /** canvas = background·(1 − a) + colour·a per channel, rounded (as {@link TextStamp#stamp} blends its layer). */
+  private void blend(float[] coverage, int[] rgb) {
+    for (int i = 0; i < coverage.length; i++) {
+      float a = coverage[i];
+      if (a <= 0) continue;
+      int p = canvas[i];
+      int r = Math.round(((p >> 16) & 255) * (1 - a) + rgb[0] * a);
+      int g = Math.round(((p >> 8) & 255) * (1 - a) + rgb[1] * a);
+      int b = Math.round((p & 255) * (1 - a) + rgb[2] * a);
+      canvas[i] = r << 16 | g << 8 | b;
+    }
   }
 
   private double gaussianDeg(double sigma) {

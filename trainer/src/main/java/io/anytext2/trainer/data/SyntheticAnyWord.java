@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anytext2.sdk.prep.FontFace;
 import io.anytext2.sdk.prep.FontLibrary;
+import io.anytext2.sdk.prep.GlyphRenderer;
 import io.anytext2.sdk.prep.Polygon;
 import io.anytext2.sdk.prep.RgbImage;
 import java.awt.image.BufferedImage;
@@ -104,9 +105,19 @@ public final class SyntheticAnyWord {
    * without perspective: the easy regime in which a tiny model trained for minutes can learn letters.
    * {@code upper} makes every Latin line one upper-case word of 3-6 letters (half vocabulary words, half
    * random letters; {@code maxWords} is then ignored): 26 shapes instead of 90-odd, in every combination.
+   * {@code glyphAligned} draws every line the way training and the SDK draw its glyph hint (the rendering face fitted
+   * into the line's polygon, {@code draw_glyph2}), so that the image's ink and the ControlNet's glyph input coincide
+   * pixel for pixel: a tiny model trained from scratch then only has to copy and colour the glyphs, instead of
+   * learning a second font's shapes and spacing from a hint that does not line up (not in the original, whose data are
+   * photographs).
    */
-  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple, boolean upper) {
+  public record Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple, boolean upper,
+      boolean glyphAligned) {
     public static final Layout DEFAULT = new Layout(3, 3, 0.06, 0.18, false, false);
+
+    public Layout(int maxLines, int maxWords, double minHeight, double maxHeight, boolean simple, boolean upper) {
+      this(maxLines, maxWords, minHeight, maxHeight, simple, upper, false);
+    }
 
     public Layout {
       if (maxLines < 1 || maxLines > 5) {
@@ -134,11 +145,15 @@ public final class SyntheticAnyWord {
   private final Options options;
   private final FontFace latinFace;
   private final FontFace cjkFace;
+  /** The glyph hint's face and renderer ({@link Layout#glyphAligned}); null otherwise. */
+  private final LinePlacer.GlyphInk glyphInk;
 
   public SyntheticAnyWord(Options options, FontLibrary fonts) {
     this.options = options;
     this.latinFace = fonts.faces().get(0);
     this.cjkFace = fonts.faces().get(1);
+    this.glyphInk = options.layout().glyphAligned()
+        ? new LinePlacer.GlyphInk(new GlyphRenderer(fonts), fonts.renderingFace()) : null;
   }
 
   public SyntheticAnyWord(Options options) {
@@ -163,7 +178,7 @@ public final class SyntheticAnyWord {
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     int[] canvas = pixels(out);
     System.arraycopy(background, 0, canvas, 0, canvas.length);
-    LinePlacer placer = new LinePlacer(size, background, canvas, rng, layout.simple());
+    LinePlacer placer = new LinePlacer(size, background, canvas, rng, layout.simple(), glyphInk);
     List<SynthLine> lines = new ArrayList<>();
     int n = 1 + rng.nextInt(layout.maxLines());
     for (int k = 0; k < n; k++) {
@@ -174,6 +189,7 @@ public final class SyntheticAnyWord {
         case KOREAN -> SyntheticWords.korean(rng);
       };
       FontFace face = script == Script.LATIN && rng.nextBoolean() ? latinFace : cjkFace;
+      if (glyphInk != null) face = glyphInk.face(); // the hint's face: what the line is drawn with decides its quad
       boolean vertical = script == Script.CHINESE && rng.nextInt(6) == 0;
       double height = size * (layout.minHeight() + (layout.maxHeight() - layout.minHeight()) * rng.nextDouble());
       SynthLine line = placer.place(face, text, script.language, height, vertical, true, k == 0);

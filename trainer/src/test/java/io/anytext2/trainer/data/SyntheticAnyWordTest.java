@@ -106,6 +106,49 @@ class SyntheticAnyWordTest {
     assertTrue(mixedRoughness > 3 * simpleRoughness, "mixed " + mixedRoughness + " vs simple " + simpleRoughness);
   }
 
+  @Test
+  void glyphAlignedLinesCoincideWithTheGlyphHintTrainingRendersForThem() {
+    List<SyntheticAnyWord.Script> latin = SyntheticAnyWord.Script.parseList("latin");
+    FontLibrary fonts = FontLibrary.bundled();
+    io.anytext2.sdk.prep.GlyphRenderer renderer = new io.anytext2.sdk.prep.GlyphRenderer(fonts);
+    SyntheticAnyWord aligned = new SyntheticAnyWord(new SyntheticAnyWord.Options(128, 4, latin,
+        new SyntheticAnyWord.Layout(2, 1, 0.18, 0.32, true, false, true)), fonts);
+    SyntheticAnyWord stamped = new SyntheticAnyWord(new SyntheticAnyWord.Options(128, 4, latin,
+        new SyntheticAnyWord.Layout(2, 1, 0.18, 0.32, true, false, false)), fonts);
+    double alignedIou = 0;
+    double stampedIou = 0;
+    for (int i = 0; i < 12; i++) {
+      alignedIou += inkHintIou(aligned.render(i), renderer, fonts) / 12;
+      stampedIou += inkHintIou(stamped.render(i), renderer, fonts) / 12;
+    }
+    // the same Java2D rasteriser on both sides: only the 8-bit blend and the ink threshold differ
+    assertTrue(alignedIou > 0.9, "aligned ink vs glyph hint IoU " + alignedIou);
+    assertTrue(stampedIou < 0.75, "stamped lines (random face, natural spacing) overlap their hint less: " + stampedIou);
+  }
+
+  /** IoU of the image's ink (pixels that differ from the background) and the lines' glyph hints (coverage ≥ 0.5). */
+  private static double inkHintIou(SyntheticAnyWord.Rendered r, io.anytext2.sdk.prep.GlyphRenderer renderer, FontLibrary fonts) {
+    int s = r.image().width();
+    boolean[] hint = new boolean[s * s];
+    for (SyntheticAnyWord.SynthLine l : r.lines()) {
+      float[] g = renderer.glyphImage(fonts.renderingFace(), l.text(), l.polygon(), new int[] {255, 255, 255}, s, s).data();
+      for (int i = 0; i < s * s; i++) hint[i] |= g[i] >= 0.5f;
+    }
+    int inter = 0;
+    int union = 0;
+    for (int y = 0; y < s; y++) {
+      for (int x = 0; x < s; x++) {
+        int d = 0;
+        for (int c = 0; c < 3; c++) d = Math.max(d, Math.abs(r.image().get(x, y, c) - r.background().get(x, y, c)));
+        // half the contrast between ink and page: what a 0.5 coverage threshold means on the image
+        boolean ink = d >= 45;
+        inter += ink && hint[y * s + x] ? 1 : 0;
+        union += ink || hint[y * s + x] ? 1 : 0;
+      }
+    }
+    return union == 0 ? 0 : inter / (double) union;
+  }
+
   private static boolean isPalette(int[] c) {
     int[][] palette = {{0, 0, 0}, {255, 255, 255}, {128, 128, 128}, {200, 30, 30}, {240, 140, 20}, {240, 220, 40}, {40, 160, 60},
       {20, 150, 150}, {40, 80, 200}, {130, 50, 170}, {240, 130, 180}, {120, 70, 30}};
