@@ -46,4 +46,30 @@ class ConstantMaskedImageCacheTest {
       assertEquals(5, p.vaeEncoderCalls(), "edit pictures are encoded every time");
     }
   }
+
+  /**
+   * In low-GPU-memory mode a generate request closes the encoder after encoding the constant picture; whatever needs
+   * it next opens it again, with the same pictures as an encoder that never closed (the policy itself needs a GPU).
+   */
+  @Test
+  void aReleasedEncoderOpensAgainWithTheSamePictures() throws Exception {
+    Path pkg = TinyPackage.get();
+    AnyText2Request edit;
+    byte[] kept;
+    byte[] keptGenerate;
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      RgbImage photo = p.run(generate(128, 9)).images().get(0);
+      edit = AnyText2Request.edit(photo, "a wooden sign").steps(2).seed(3)
+          .line(TextLine.of("NEW").at(Polygon.of(10, 10, 100, 10, 100, 40, 10, 40))).build();
+      kept = p.run(edit).images().get(0).pixels();
+      keptGenerate = p.run(generate(192, 4)).images().get(0).pixels();
+    }
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      p.stages().releaseVaeEncoder();
+      p.stages().releaseVaeEncoder(); // twice: nothing to close
+      assertArrayEquals(kept, p.run(edit).images().get(0).pixels(), "an edit after a release");
+      p.stages().releaseVaeEncoder();
+      assertArrayEquals(keptGenerate, p.run(generate(192, 4)).images().get(0).pixels(), "a generate request after a release");
+    }
+  }
 }

@@ -116,7 +116,7 @@ public final class ParityRunner {
 
   private void checkVae(ModelStages stages) {
     if (!fx.has("vae/enc_in")) return;
-    Map<String, FloatTensor> enc = stages.vaeEncoder.run(Map.of(GraphNames.VAE_ENC_IN, fx.floats("vae/enc_in")));
+    Map<String, FloatTensor> enc = stages.vaeEncoder().run(Map.of(GraphNames.VAE_ENC_IN, fx.floats("vae/enc_in")));
     compare("vae", "vae/enc_mean", enc.get(GraphNames.VAE_ENC_OUT_MEAN), Tolerance.STAGE);
     compare("vae", "vae/enc_logvar", enc.get(GraphNames.VAE_ENC_OUT_LOGVAR), Tolerance.STAGE);
     FloatTensor dec = stages.vaeDecoder.run(Map.of(GraphNames.VAE_DEC_IN, fx.floats("vae/dec_in_scaled_latent"))).get(GraphNames.VAE_DEC_OUT);

@@ -18,8 +18,9 @@ public final class ModelStages implements AutoCloseable {
   public final GraphStage embedding;
   public final GraphStage textEncoder;
   public final GraphStage controlNet;
-  public final GraphStage vaeEncoder;
   public final GraphStage vaeDecoder;
+  /** Null while released ({@link #releaseVaeEncoder}); {@link #vaeEncoder()} opens it again. */
+  private GraphStage vaeEncoder;
   private final SessionFactory factory;
   private final List<GraphStage> opened;
   private final ModelPackage pkg;
@@ -38,6 +39,7 @@ public final class ModelStages implements AutoCloseable {
     controlNet = s.get(2);
     vaeEncoder = s.get(3);
     vaeDecoder = s.get(4);
+    // open() has tried every graph once (a broken package fails there); released later in low-GPU-memory mode
     if (s.get(5).name().equals(GraphNames.SAMPLER)) sampler = s.get(5);
     else unet = s.get(5);
     ModelManifest.Graph g = pkg.manifest().graphs().get(GraphNames.SAMPLER);
@@ -81,6 +83,28 @@ public final class ModelStages implements AutoCloseable {
       opened.add(unet);
     }
     return unet;
+  }
+
+  /** The VAE encoder, opened again on first use after {@link #releaseVaeEncoder}. */
+  public synchronized GraphStage vaeEncoder() {
+    if (vaeEncoder == null) {
+      vaeEncoder = GraphStage.open(pkg, GraphNames.VAE_ENCODER, factory);
+      opened.add(vaeEncoder);
+    }
+    return vaeEncoder;
+  }
+
+  /**
+   * Closes the VAE encoder's session (its weights, arena and per-session CUDA state: ≈ 150 MiB on an H100 for SD1.5,
+   * README "Benchmarks") until {@link #vaeEncoder()} needs it again. Generation requests encode only the constant
+   * all −1 picture, whose moments {@link DiffusionRunner} keeps, so a process that only generates holds no encoder.
+   */
+  public synchronized void releaseVaeEncoder() {
+    if (vaeEncoder == null) return;
+    opened.remove(vaeEncoder);
+    GraphStage e = vaeEncoder;
+    vaeEncoder = null;
+    e.close();
   }
 
   /** Whether the package has the optional {@link GraphNames#SAMPLER} graph (older packages do not). */
