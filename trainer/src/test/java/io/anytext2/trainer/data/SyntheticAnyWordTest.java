@@ -121,9 +121,10 @@ class SyntheticAnyWordTest {
       alignedIou += inkHintIou(aligned.render(i), renderer, fonts) / 12;
       stampedIou += inkHintIou(stamped.render(i), renderer, fonts) / 12;
     }
-    // the same Java2D rasteriser on both sides: only the 8-bit blend and the ink threshold differ
+    // measured: 0.916 aligned, 0.294 stamped. The same Java2D rasteriser on both sides: only the 8-bit blend and the ink
+    // threshold differ
     assertTrue(alignedIou > 0.9, "aligned ink vs glyph hint IoU " + alignedIou);
-    assertTrue(stampedIou < 0.75, "stamped lines (random face, natural spacing) overlap their hint less: " + stampedIou);
+    assertTrue(stampedIou < 0.5, "stamped lines (random face, natural spacing) overlap their hint less: " + stampedIou);
   }
 
   /** IoU of the image's ink (pixels that differ from the background) and the lines' glyph hints (coverage ≥ 0.5). */
