@@ -8,7 +8,8 @@
 # TIME_REC / TIME_VAE / TIME_AT2 (seconds) stop a stage early (SIGTERM: the step in progress ends and
 # the last checkpoint is written).
 # Needs the trainer on CUDA (README "Training on a GPU"). Usage: train-default-gpu.sh [RUN_DIR]
-# AT2 overrides the command that runs anytext2 (default: the repository's launcher).
+# AT2 overrides the command that runs anytext2 (default: the repository's launcher). ALIGNED=1 draws the synthetic lines as
+# their glyph hints (synth --glyph-aligned, README "The default model"; not yet run from scratch).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cfg="$root/trainer/configs/default"
