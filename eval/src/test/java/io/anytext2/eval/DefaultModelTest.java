@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * synthetic training vocabulary never contains, one line each in a box shaped like the training lines ({@link #place}), read back by the
  * package's own {@code ocr_recognizer} (RGB crops, as it was trained). {@code
  * -Danytext2.default.samples=DIR} also writes the pictures there, {@code -Danytext2.default.cfg=S} runs at
- * another guidance scale than 9 (for packages under study); the scores are printed.
+ * another guidance scale than 9 and {@code -Danytext2.default.color=none} without the line colour (for packages under study);
+ * the scores are printed.
  */
 class DefaultModelTest {
   /** Held out: none of these is a word of the synthetic generator's Latin vocabulary. */
@@ -89,8 +90,19 @@ class DefaultModelTest {
     if (pipeline != null) pipeline.close();
   }
 
+  /**
+   * The line's colour: black, as the prompt says. The model was trained with every line's colour given (color_prob 1.0,
+   * TRAINING.md), so a line without one asks it for an embedding it never saw. {@code -Danytext2.default.color=none}
+   * leaves it to the model, any other value is parsed as R,G,B or #RRGGBB.
+   */
+  static TextLine line(String word) {
+    String c = System.getProperty("anytext2.default.color", "0,0,0");
+    TextLine line = TextLine.of(word).at(place(word));
+    return c.equals("none") ? line : line.withColor(io.anytext2.sdk.Rgb.parse(c));
+  }
+
   static AnyText2Request request(String word, long seed) {
-    return AnyText2Request.generate(PROMPT).line(TextLine.of(word).at(place(word))).size(128, 128).steps(20).seed(seed)
+    return AnyText2Request.generate(PROMPT).line(line(word)).size(128, 128).steps(20).seed(seed)
         .cfgScale(Float.parseFloat(System.getProperty("anytext2.default.cfg", "9"))).build();
   }
 
@@ -127,13 +139,13 @@ class DefaultModelTest {
     }
     double ratio = sum / 8;
     System.out.printf("default model: edge strength inside the requested box / outside = %.2f%n", ratio);
-    // measured on the shipped package: 5.63 with each word's own box (6.50 in the former fixed 104 x 40 box; the model before
-    // it 3.65, before caption dropout 2.75; the earlier placeholder 0.99); the floor leaves a margin for other CPUs' rounding
-    // and fails for a model that draws noise everywhere
+    // measured on the shipped package (glyph-aligned continuation, black ink given): 12.61 (without the colour 3.45; the
+    // model before it 7.53 with the colour, 5.63 without; the earlier placeholder 0.99); the floor leaves a margin for other
+    // CPUs' rounding and fails for a model that draws noise everywhere
     assertTrue(ratio >= EDGE_RATIO_FLOOR, "edge ratio " + ratio + " below " + EDGE_RATIO_FLOOR);
   }
 
-  static final double EDGE_RATIO_FLOOR = 4.5;
+  static final double EDGE_RATIO_FLOOR = 10.0;
 
   /**
    * What the judge can read at all, so that the generated scores can be read against it: each held-out
@@ -189,7 +201,7 @@ class DefaultModelTest {
   }
 
   static final double VAE_PSNR_FLOOR = 15.0;
-  static final double HELD_OUT_NED_FLOOR = 0.07;
+  static final double HELD_OUT_NED_FLOOR = 0.17;
   static final double JUDGE_CLEAN_NED_FLOOR = 0.75;
   static final double JUDGE_NED_FLOOR = 0.35;
 
@@ -263,9 +275,10 @@ class DefaultModelTest {
     double meanNed = ned / HELD_OUT.size();
     System.out.printf("default model, %d held-out words: sentence accuracy %.3f, NED %.3f (against the other words instead: %.3f)%n  %s%n",
         HELD_OUT.size(), accuracy, meanNed, chance / HELD_OUT.size(), String.join("\n  ", lines));
-    // measured on the shipped package: sentence accuracy 0.000, NED 0.101, against the other words 0.081 — barely above what a
-    // reading that ignores the request scores (README "The default model"); a blank line scores 0. The floor is the measured
-    // level minus a margin for other CPUs' rounding.
+    // measured on the shipped package: sentence accuracy 0.000, NED 0.226, against the other words 0.092 (the judge reads the
+    // VAE's pictures of the clean words at 0.462, above); without the line colour 0.100 / 0.083; the model before it 0.088 /
+    // 0.054 with the colour (README "The default model"). A blank line scores 0. The floor is the measured level minus a
+    // margin for other CPUs' rounding.
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
     assertTrue(meanNed >= HELD_OUT_NED_FLOOR, "NED " + meanNed + " below " + HELD_OUT_NED_FLOOR);
   }
