@@ -13,7 +13,8 @@
 # the judge run's: the stage-1 recognizer the shipped model trained with reads nothing (NED 0 on clean words).
 # JUDGE_INIT=checkpoint starts the fresh judge from that checkpoint's recognizer (a judge that reads, fine-tuned on this
 # run's data, e.g. after ALIGNED=1 changed how the lines look) instead of random weights; JUDGE_CONFIG picks its config
-# (default recognizer-gpu.yaml; recognizer-gpu-tune.yaml: a lower learning rate for such a fine-tune).
+# (default recognizer-gpu.yaml; recognizer-gpu-tune.yaml: a lower learning rate for such a fine-tune). OCR_DICT names the
+# package's dictionary in this folder (default latin_dict.txt; latin_cjk_dict.txt after extend-dict, with LANGUAGES=latin,cjk).
 # Usage: continue-default-gpu.sh RUN_DIR   (INIT=checkpoint overrides RUN/anytext2/checkpoints/last.safetensors)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -41,4 +42,4 @@ judge_args=(--judge "${JUDGE:-$run/judge/checkpoints/last.safetensors}")
 for s in "${judges[@]}" anytext2-b; do [ -f "$run/$s/checkpoints/last.safetensors" ] || { echo "$s: no checkpoint"; tail -5 "$run/$s.log" 2>/dev/null; exit 1; }; done
 "${at2cmd[@]}" convert --checkpoint "$run/anytext2-b/checkpoints/last.safetensors" --config "$cfg/model.yaml" \
     "${judge_args[@]}" \
-    --ocr-dict "$cfg/latin_dict.txt" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler
+    --ocr-dict "$cfg/${OCR_DICT:-latin_dict.txt}" --out "${PACKAGE:-$run/onnx}" --overwrite --no-sampler

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ConvertCommand.class,
       ParityCommand.class,
       RandomCheckpointCommand.class,
+      ExtendDictCommand.class,
       SynthCommand.class,
       TrainCommand.class,
       EvalCommand.class,

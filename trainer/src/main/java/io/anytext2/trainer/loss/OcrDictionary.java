@@ -33,13 +33,23 @@ public final class OcrDictionary {
   }
 
   public static OcrDictionary read(Path file) {
+    return new OcrDictionary(characters(file));
+  }
+
+  /** A dictionary file's characters in order (empty lines skipped, carriage returns dropped), as {@link #read} takes them. */
+  public static List<String> characters(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       lines.removeIf(String::isEmpty);
-      return new OcrDictionary(lines.stream().map(l -> l.replace("\r", "")).toList());
+      return lines.stream().map(l -> l.replace("\r", "")).toList();
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read OCR dictionary " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The class id of one character: 1 + its last line index, the final space's id for a character the dictionary lacks. */
+  public int id(int codePoint) {
+    return ids.getOrDefault(codePoint, classes - 1);
   }
 
   /** Number of classes: blank + dictionary + space (97 for en_dict, 6625 for ppocr_keys_v1). */
@@ -49,6 +59,6 @@ public final class OcrDictionary {
 
   /** The target ids of {@code text}, one per code point. */
   public int[] encode(String text) {
-    return text.codePoints().map(c -> ids.getOrDefault(c, classes - 1)).toArray();
+    return text.codePoints().map(this::id).toArray();
   }
 }
