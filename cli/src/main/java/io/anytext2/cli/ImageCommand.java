@@ -52,6 +52,11 @@ abstract class ImageCommand implements Callable<Integer> {
       if (Files.exists(f) && !overwrite) throw new IllegalArgumentException("output " + f + " already exists (pass --overwrite to replace it)");
     }
     Path modelDir = run.modelDir();
+    if (run.model == null && request.lines().stream().anyMatch(l -> l.color() == null)) {
+      // the shipped default model saw every training line's colour (color_prob 1.0): without one its text turns to strokes
+      System.err.println("note: the default model needs each line's colour (--color R,G,B per line); lines without one come out"
+          + " as strokes, not letters (README \"The default model\")");
+    }
     GenerationResult res;
     try (AnyText2Pipeline p = AnyText2Pipeline.open(modelDir, run.runtime(modelDir))) {
       request = request.withNativeSize(p.nativeSize()); // the sidecar records the size actually used

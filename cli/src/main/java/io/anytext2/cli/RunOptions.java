@@ -31,7 +31,7 @@ final class RunOptions {
 
   Path modelDir() {
     if (model != null) return model;
-    String home = System.getenv("ANYTEXT2_HOME");
+    String home = System.getProperty("anytext2.home", System.getenv("ANYTEXT2_HOME")); // the property: for tests
     Path p = Path.of(home == null ? "." : home, "onnx");
     if (!Files.isRegularFile(p.resolve("manifest.json"))) {
       throw new IllegalArgumentException("no default model package at " + p + " (pass --model DIR; `anytext2 convert` makes one)");

@@ -51,6 +51,27 @@ class GenerateEditCommandTest {
     assertFalse(Arrays.equals(ia.pixels(), ImageFiles.read(tmp.resolve("d.png"), "d").pixels()), "another seed, another picture");
   }
 
+  /** The shipped default model needs each line's colour (README "The default model"): without one the command says so. */
+  @Test
+  void theDefaultModelAsksForTheLineColours(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("../onnx/manifest.json")), "no default model in ../onnx");
+    String old = System.getProperty("anytext2.home");
+    System.setProperty("anytext2.home", "..");
+    try {
+      String[] base = {"generate", "--prompt", "A plain white background, showing one line of black text in English.", "--text", "OPEN",
+          "--position", "12,44,116,44,116,84,12,84", "--steps", "2", "--no-progress"};
+      CliRun without = CliRun.of(concat(base, "--out", tmp.resolve("a.png").toString()));
+      assertEquals(0, without.code(), without.err());
+      assertTrue(without.err().contains("note: the default model needs each line's colour"), without.err());
+      CliRun with = CliRun.of(concat(base, "--color", "0,0,0", "--out", tmp.resolve("b.png").toString()));
+      assertEquals(0, with.code(), with.err());
+      assertFalse(with.err().contains("note:"), with.err());
+    } finally {
+      if (old == null) System.clearProperty("anytext2.home");
+      else System.setProperty("anytext2.home", old);
+    }
+  }
+
   @Test
   void countWritesNumberedFiles() throws Exception {
     CliRun r = CliRun.of(concat(gen("--prompt", "a poster with \"SALE\" on it", "--count", "2", "--seed", "1"), "--out", tmp.resolve("p.jpg").toString()));
