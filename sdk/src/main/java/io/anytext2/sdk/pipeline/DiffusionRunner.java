@@ -208,12 +208,8 @@ public final class DiffusionRunner {
       return new FloatTensor[] {c.mean(), c.logvar()};
     }
     encoderCalls.incrementAndGet();
-    Map<String, FloatTensor> p;
-    synchronized (stages) { // a concurrent release must not close the session under a run
-      p = stages.vaeEncoder().run(Map.of(GraphNames.VAE_ENC_IN, image));
-      // low GPU memory: the constant picture's moments are kept below, so generation needs the encoder no more; edits keep it
-      if (constant && stages.lowGpuMemory()) stages.releaseVaeEncoder();
-    }
+    // low GPU memory: the constant picture's moments are kept below, so generation needs the encoder no more; edits keep it
+    Map<String, FloatTensor> p = stages.encode(Map.of(GraphNames.VAE_ENC_IN, image), constant && stages.lowGpuMemory());
     FloatTensor mean = p.get(GraphNames.VAE_ENC_OUT_MEAN);
     FloatTensor logvar = p.get(GraphNames.VAE_ENC_OUT_LOGVAR);
     if (constant) constantMoments.set(new ConstantMoments(image.shape().clone(), px[0], mean, logvar));

@@ -3,11 +3,13 @@ package io.anytext2.sdk.pipeline;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.runtime.GraphStage;
+import io.anytext2.sdk.tensor.FloatTensor;
 import io.anytext2.sdk.runtime.ModelPackage;
 import io.anytext2.sdk.runtime.RuntimeOptions;
 import io.anytext2.sdk.runtime.SessionFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The graphs a pipeline runs, each with its own session. Opening is all-or-nothing: a graph that
@@ -83,6 +85,21 @@ public final class ModelStages implements AutoCloseable {
       opened.add(unet);
     }
     return unet;
+  }
+
+  /** Held while the encoder runs or is released (not the stages' monitor: the other graphs' getters need not wait for a run). */
+  private final Object encoderLock = new Object();
+
+  /**
+   * Runs the VAE encoder, opening it if it was released; {@code releaseAfter} then closes it ({@link #releaseVaeEncoder}).
+   * Runs are serialized, so that a release never closes the session under another thread's run.
+   */
+  public Map<String, FloatTensor> encode(Map<String, Object> in, boolean releaseAfter) {
+    synchronized (encoderLock) {
+      Map<String, FloatTensor> out = vaeEncoder().run(in);
+      if (releaseAfter) releaseVaeEncoder();
+      return out;
+    }
   }
 
   /** The VAE encoder, opened again on first use after {@link #releaseVaeEncoder}. */
