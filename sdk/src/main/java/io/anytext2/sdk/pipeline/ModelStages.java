@@ -3,10 +3,10 @@ package io.anytext2.sdk.pipeline;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
 import io.anytext2.sdk.runtime.GraphStage;
-import io.anytext2.sdk.tensor.FloatTensor;
 import io.anytext2.sdk.runtime.ModelPackage;
 import io.anytext2.sdk.runtime.RuntimeOptions;
 import io.anytext2.sdk.runtime.SessionFactory;
+import io.anytext2.sdk.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +116,16 @@ public final class ModelStages implements AutoCloseable {
    * README "Benchmarks") until {@link #vaeEncoder()} needs it again. Generation requests encode only the constant
    * all −1 picture, whose moments {@link DiffusionRunner} keeps, so a process that only generates holds no encoder.
    */
-  public synchronized void releaseVaeEncoder() {
-    if (vaeEncoder == null) return;
-    opened.remove(vaeEncoder);
-    GraphStage e = vaeEncoder;
-    vaeEncoder = null;
-    e.close();
+  public void releaseVaeEncoder() {
+    synchronized (encoderLock) { // never under a run (encode holds it), then the stages' list (the same order as encode)
+      synchronized (this) {
+        if (vaeEncoder == null) return;
+        opened.remove(vaeEncoder);
+        GraphStage e = vaeEncoder;
+        vaeEncoder = null;
+        e.close();
+      }
+    }
   }
 
   /** Whether the package has the optional {@link GraphNames#SAMPLER} graph (older packages do not). */
