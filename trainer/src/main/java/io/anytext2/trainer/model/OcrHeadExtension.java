@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -44,7 +46,7 @@ public final class OcrHeadExtension {
     // class of each old line's character (its last line, as the original's dict comprehension keeps), by code point
     Map<Integer, Integer> oldClass = new HashMap<>();
     for (int line = 0; line < oldChars.size(); line++) oldClass.put(oldChars.get(line).codePointAt(0), line + 1);
-    java.util.Set<Integer> newSet = new java.util.HashSet<>();
+    Set<Integer> newSet = new HashSet<>();
     for (String c : newChars) newSet.add(c.codePointAt(0));
     for (int line = 0; line < oldChars.size(); line++) {
       if (!newSet.contains(oldChars.get(line).codePointAt(0))) {
