@@ -21,9 +21,9 @@
 #               fused-lowmem fp16+fused package, chunks of 5, --low-gpu-memory (weights outside the arenas,
 #                            arena shrinkage after every call)
 #               fused-lowmem-ws  as fused-lowmem, plus cudnn_conv_use_max_workspace=0
-#               fused-2brows fused package whose manifest names the sampler's control rows as graphs
-#                            before "control_rows" did: the SDK then runs the ControlNet per branch at
-#                            the full batch and sends 2B rows through Java (the earlier path), for comparison
+#               fused-2brows fused package whose manifest describes its sampler graph as converters before
+#                            2026-11-26 wrote it (taking the control maps, not the ControlNet's inputs): the SDK
+#                            then samples step by step (one warning), as for packages converted before the change
 #               gn-nhwc      fp16+fused package with GroupNorm (+SiLU) as com.microsoft.GroupNorm (channels-last,
 #                            CUDA only; RandomPackage kind "+gn"), one sampler call, prefer_nhwc=1
 #               gn-nchw      the same package without prefer_nhwc
@@ -134,10 +134,10 @@ e2e() { # variant name
   case $name in fused|gn-nhwc|gg-heur|ggp-heur) [ "$REFERENCE" = 1 ] && { extra=(--reference $(pkgdir fp16)); secs=$(( SECS + 30 )); } ;; esac
   [ $secs -gt $left ] && secs=$left
   local pkg=$(pkgdir $PKG)
-  if [ "$LEGACY_ROWS" = 1 ]; then # same files, manifest with the older name of the control rows
+  if [ "$LEGACY_ROWS" = 1 ]; then # same files, manifest of the older sampler form (its ControlNet context input renamed)
     local legacy=$pkg-2brows; rm -rf $legacy; mkdir -p $legacy
     for f in $pkg/*; do [ "$(basename $f)" = manifest.json ] || ln -s $f $legacy/; done
-    sed 's/"control_rows"/"guided_batch"/g' $pkg/manifest.json > $legacy/manifest.json; pkg=$legacy
+    sed 's/"control_context"/"control_00"/' $pkg/manifest.json > $legacy/manifest.json; pkg=$legacy
   fi
   local prof=()
   [ "${PROFILE:-0}" = 1 ] && { rm -rf $W/res/$name-prof; prof=(-Danytext2.ort.profile=$W/res/$name-prof); }

@@ -256,7 +256,7 @@ public final class EndToEnd {
       var unetIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.UNET), 1, latent, 11);
       m.put("unet_rel_l2", UNetProbe.relativeError(p.stages().unet(), ref.stages().unet(), unetIn, GraphNames.UNET_OUT));
       var cnIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.CONTROLNET), 1, latent, 12);
-      m.put("controlnet_rel_l2_map0", UNetProbe.relativeError(p.stages().controlNet, ref.stages().controlNet, cnIn,
+      m.put("controlnet_rel_l2_map0", UNetProbe.relativeError(p.stages().controlNet(), ref.stages().controlNet(), cnIn,
           GraphNames.controlName(0)));
       var vaeIn = UNetProbe.inputs(p.manifest().graphs().get(GraphNames.VAE_DECODER), 1, latent, 13);
       m.put("vae_decoder_rel_l2", UNetProbe.relativeError(p.stages().vaeDecoder, ref.stages().vaeDecoder, vaeIn,

@@ -25,7 +25,7 @@ class GraphStagePinTest {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (AnyText2Pipeline p = AnyText2Pipeline.open(TinyPackage.get(), RuntimeOptions.cpu());
         OnnxTensor borrowed = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {1, 2, 3}), new long[] {3})) {
-      GraphStage stage = p.stages().controlNet;
+      GraphStage stage = p.stages().controlNet();
       try (GraphStage.Pinned pinned = stage.pin(Map.of("a", FloatTensor.scalar(5f)), Map.of("b", borrowed))) {
         // converted and borrowed inputs side by side
       }

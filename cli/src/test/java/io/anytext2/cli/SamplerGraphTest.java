@@ -106,7 +106,8 @@ class SamplerGraphTest {
       try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
         GenerationResult unheard = p.run(request(count));
         assertEquals(1, p.stages().sampler().calls(), "one sampler call without a listener");
-        assertEquals(1, p.stages().controlNet.calls(), "one ControlNet call for both branches and every image");
+        assertTrue(p.stages().samplerComputesControls(), "new packages' sampler graphs run the ControlNet themselves");
+        assertEquals(0, p.stages().controlNet().calls(), "so the ControlNet graph is not called (nor opened until asked)");
         p.run(request(count), (done, total, x0) -> true);
         assertEquals(1 + 2, p.stages().sampler().calls(), "10 steps in chunks of 5 with a listener");
         for (int i = 0; i < count; i++) {
@@ -136,38 +137,33 @@ class SamplerGraphTest {
   }
 
   /**
-   * New sampler graphs take the control maps with one row per branch (one ControlNet call for both
-   * branches, its outputs passed on natively); a package whose manifest names the rows as older graphs
-   * did ({@code guided_batch}) gets 2·batch rows converted through Java, and both give the same latents.
+   * Sampler graphs of converters before 2026-11-26 took the control maps as inputs; a package whose manifest says so
+   * (here: the current graph with its ControlNet context input renamed in the manifest) runs step by step, with the
+   * pictures of the step-by-step loop, and never calls that graph.
    */
   @Test
-  void samplerGraphsTakeOneControlRowPerBranchAndOlderOnesTheWholeBatch(@TempDir Path tmp) throws Exception {
+  void olderSamplerGraphsRunStepByStep(@TempDir Path tmp) throws Exception {
     Path pkg = TinyPackage.get();
-    Path old = linkedCopy(pkg, tmp.resolve("old-rows"), name -> true);
+    Path old = linkedCopy(pkg, tmp.resolve("old-form"), name -> true);
     ObjectMapper json = new ObjectMapper();
     ObjectNode manifest = (ObjectNode) json.readTree(pkg.resolve("manifest.json").toFile());
     int renamed = 0;
     for (com.fasterxml.jackson.databind.JsonNode t : manifest.get("graphs").get(GraphNames.SAMPLER).get("inputs")) {
-      com.fasterxml.jackson.databind.node.ArrayNode shape = (com.fasterxml.jackson.databind.node.ArrayNode) t.get("shape");
-      if (shape.size() > 0 && GraphNames.SMP_CONTROL_ROWS.equals(shape.get(0).asText())) {
-        shape.set(0, json.getNodeFactory().textNode("guided_batch"));
+      if (GraphNames.SMP_IN_CONTROL_CONTEXT.equals(t.get("name").asText())) {
+        ((ObjectNode) t).put("name", GraphNames.controlName(0));
         renamed++;
       }
     }
-    assertTrue(renamed >= 13, "the control inputs name their rows " + GraphNames.SMP_CONTROL_ROWS + ": " + renamed);
+    assertEquals(1, renamed, "the sampler graph takes the ControlNet's contexts");
     json.writeValue(old.resolve("manifest.json").toFile(), manifest);
-    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu(), SamplerOptions.DEFAULT);
-        AnyText2Pipeline q = AnyText2Pipeline.open(old, RuntimeOptions.cpu(), SamplerOptions.DEFAULT)) {
-      assertTrue(p.stages().samplerTakesBranchControls());
-      assertFalse(q.stages().samplerTakesBranchControls());
-    }
-    for (int count : new int[] {1, 3}) {
-      Seen branch = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(5), request(count));
-      Seen whole = run(old, SamplerOptions.DEFAULT.withLoopChunk(5), request(count));
-      double scale = 0;
-      for (float v : whole.lastPredX0().data()) scale = Math.max(scale, Math.abs(v));
-      double d = maxAbsDiff(branch.lastPredX0(), whole.lastPredX0()) / scale;
-      assertTrue(d <= 1e-5, count + " image(s): one control row per branch vs 2·batch rows: " + d);
+    Seen perStep = run(pkg, SamplerOptions.DEFAULT.withLoopChunk(0), request(2));
+    try (AnyText2Pipeline q = AnyText2Pipeline.open(old, RuntimeOptions.cpu().withThreads(2), SamplerOptions.DEFAULT)) {
+      assertFalse(q.stages().samplerComputesControls());
+      GenerationResult r = q.run(request(2));
+      assertNull(q.stages().sampler(), "an older sampler graph is neither opened nor used");
+      for (int i = 0; i < 2; i++) {
+        assertArrayEquals(perStep.result().images().get(i).pixels(), r.images().get(i).pixels(), "image " + i + " as step by step");
+      }
     }
   }
 

@@ -91,7 +91,7 @@ public final class GraphBuilders {
         cnOut,
         b -> controlNet(b, cfg)));
     defs.add(new Def(GraphNames.UNET, unetIn, List.of(GraphNames.UNET_OUT), b -> unet(b, cfg, controls.size())));
-    defs.add(SamplerGraph.def(cfg, controls));
+    defs.add(SamplerGraph.def(cfg));
 
     defs.add(new Def(GraphNames.VAE_ENCODER,
         List.of(new In(GraphNames.VAE_ENC_IN, ElemType.FLOAT, "batch", (long) cfg.vae().inChannels(), "height", "width")),

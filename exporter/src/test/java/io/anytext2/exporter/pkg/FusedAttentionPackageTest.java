@@ -189,8 +189,8 @@ class FusedAttentionPackageTest {
     int batch = 2;
     long down = manifest.config().vae().downFactor();
     long latent = 8; // three halvings in the tiny UNet (channel_mult of 4 levels)
-    // the sampler's control maps with one row per branch, widened to the batch inside the graph
-    Map<String, Long> dims = new HashMap<>(Map.of("batch", (long) batch, "guided_batch", 2L * batch, GraphNames.SMP_CONTROL_ROWS, 2L,
+    // the UNet graph's control maps per batch row; the sampler graph computes its own from one image's ControlNet inputs
+    Map<String, Long> dims = new HashMap<>(Map.of("batch", (long) batch, "guided_batch", 2L * batch,
         "tokens", 77L, "steps", 3L, "latent_height", latent, "latent_width", latent, "height", latent * down, "width", latent * down));
     for (int level = 0; level < 4; level++) {
       dims.put("latent_height_" + level, latent >> level);

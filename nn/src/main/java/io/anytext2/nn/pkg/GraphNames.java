@@ -65,10 +65,11 @@ public final class GraphNames {
   public static final String SMP_IN_DIRECTION = "direction_scale"; // [S] sqrt(1 - a_prev - sigma^2)
   public static final String SMP_IN_CFG = "cfg_scale"; // [] float
   /**
-   * Name of dim 0 of the sampler's control-map inputs in graphs that take one row per branch (2) or
-   * 2B rows and widen them on the device; older graphs call it "guided_batch" and take 2B rows only.
+   * The ControlNet's text contexts in sampler graphs that compute the control maps themselves (before the loop, from
+   * {@link #CN_IN_GLYPH}, {@link #CN_IN_POSITION}, {@link #CN_IN_MASKED_X} and {@link #CN_IN_STRENGTH}, one image's worth
+   * each): [2,77,D], the cond row first. Older sampler graphs take the maps as inputs ({@link #controlName}).
    */
-  public static final String SMP_CONTROL_ROWS = "control_rows";
+  public static final String SMP_IN_CONTROL_CONTEXT = "control_context";
   public static final String SMP_OUT_X = "x_next"; // [B,4,h,w] latent after the last step
   public static final String SMP_OUT_PRED_X0 = "pred_x0"; // [B,4,h,w] pred_x0 of the last step
 

@@ -111,17 +111,15 @@ public final class DiffusionRunner {
     DdimScheduler ddim = DdimScheduler.create(alphasCumprod, params.steps(), params.eta());
     FloatTensor ctxCond = cImg.repeatBatch(batch);
     FloatTensor ctxUncond = guided ? uImg.repeatBatch(batch) : null;
-    boolean loopGraph = SamplerGraphLoop.usable(stages, sampler, ddim, ctxCond, ctxUncond, trace);
-    if (loopGraph && stages.samplerTakesBranchControls() && cText.dim(1) == uText.dim(1)) {
-      // One ControlNet call for both branches at one row each (the maps are the same for every image of
-      // a request); the sampler graph reads its outputs from native memory and widens them to the batch.
-      try (GraphStage.NativeOutputs maps = controlsBothBranches(in, maskedX, cText, uText, params.strength())) {
-        clock.mark("condition");
-        FloatTensor latent = SamplerGraphLoop.run(stages, loopChunk(ddim, listener), ddim, xT, ctxCond, ctxUncond, maps.tensors(),
-            params, listener);
-        clock.mark("denoise");
-        return latent;
-      }
+    if (SamplerGraphLoop.usable(stages, sampler, ddim, ctxCond, ctxUncond, trace) && cText.dim(1) == uText.dim(1)) {
+      // The sampler graph runs the ControlNet itself (both branches, one row each), before its loop: only the
+      // ControlNet's small inputs cross to the device, once per call.
+      clock.mark("condition");
+      FloatTensor latent = SamplerGraphLoop.run(stages, loopChunk(ddim, listener), ddim, xT, ctxCond, ctxUncond,
+          SamplerGraphLoop.controlNetInputs(in.glyphMask(), in.positionSum(), maskedX, FloatTensor.concatBatch(cText, uText),
+              params.strength()), params, listener);
+      clock.mark("denoise");
+      return latent;
     }
     FloatTensor maskedXb = maskedX.repeatBatch(batch);
     List<FloatTensor> ctrlCond = controls(in, maskedXb, cText.repeatBatch(batch), params.strength());
@@ -130,13 +128,6 @@ public final class DiffusionRunner {
     if (guided) traceControls(trace, "uncond", ctrlUncond);
 
     clock.mark("condition");
-    if (loopGraph) {
-      FloatTensor latent = SamplerGraphLoop.run(stages, loopChunk(ddim, listener), ddim, xT, ctxCond, ctrlCond, ctxUncond,
-          ctrlUncond, params, listener);
-      trace.tensor("sample/final_latent", latent);
-      clock.mark("denoise");
-      return latent;
-    }
     try (UNetCalls unet = UNetCalls.prepare(this, ctxCond, ctrlCond, ctxUncond, ctrlUncond, params.attnxScale())) {
       FloatTensor latent = loop(ddim, unet, xT, params, stepNoise, listener, trace);
       clock.mark("denoise");
@@ -218,28 +209,18 @@ public final class DiffusionRunner {
 
   /** The ControlNet maps for one branch, already × strength, batch B. */
   public List<FloatTensor> controls(PreparedInputs in, FloatTensor maskedX, FloatTensor textContext, float strength) {
-    Map<String, FloatTensor> out = stages.controlNet.run(controlNetInputs(in, maskedX, textContext, strength));
+    Map<String, FloatTensor> out = stages.controlNet().run(controlNetInputs(in, maskedX, textContext, strength));
     List<FloatTensor> maps = new ArrayList<>();
     for (int k = 0; k < out.size(); k++) maps.add(out.get(GraphNames.controlName(k)));
     return maps;
   }
 
   /**
-   * Steps per sampler-graph call: the options' chunk, or all steps in one call when nobody listens
-   * (each call sends the contexts and control maps again: ≈ 29 ms per call for SD1.5 at 512² on an H100).
+   * Steps per sampler-graph call: the options' chunk, or all steps in one call when nobody listens (each call sends
+   * the contexts and the ControlNet's inputs again and runs the ControlNet once).
    */
   private int loopChunk(DdimScheduler ddim, StepListener listener) {
     return listener == StepListener.NONE ? ddim.stepCount() : sampler.loopChunk();
-  }
-
-  /**
-   * The ControlNet maps of both branches from one call: rows [cond, uncond] (batch 1 each), already ×
-   * strength, left in native memory for the sampler graph. The text contexts must have equal lengths.
-   */
-  GraphStage.NativeOutputs controlsBothBranches(PreparedInputs in, FloatTensor maskedX, FloatTensor condText,
-      FloatTensor uncondText, float strength) {
-    return stages.controlNet.runNative(
-        controlNetInputs(in, maskedX.repeatBatch(2), FloatTensor.concatBatch(condText, uncondText), strength));
   }
 
   /** The ControlNet's inputs for the rows of {@code maskedX} (glyphs and positions repeated to match). */

@@ -19,8 +19,9 @@ import java.util.Map;
 public final class ModelStages implements AutoCloseable {
   public final GraphStage embedding;
   public final GraphStage textEncoder;
-  public final GraphStage controlNet;
   public final GraphStage vaeDecoder;
+  /** Null until first use when the stages were opened for a sampler graph that computes the control maps itself. */
+  private GraphStage controlNet;
   /** Null while released ({@link #releaseVaeEncoder}); {@link #vaeEncoder()} opens it again. */
   private GraphStage vaeEncoder;
   private final SessionFactory factory;
@@ -29,24 +30,31 @@ public final class ModelStages implements AutoCloseable {
   private GraphStage vaeDecoderFp32;
   private GraphStage unet;
   private GraphStage sampler;
-  /** {@link #samplerTakesBranchControls}, read once from the manifest. */
-  private final boolean branchControls;
+  /** {@link #samplerComputesControls}, read once from the manifest. */
+  private final boolean samplerControlNet;
 
   private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
     this.opened = s;
     this.factory = factory;
     this.pkg = pkg;
-    embedding = s.get(0);
-    textEncoder = s.get(1);
-    controlNet = s.get(2);
-    vaeEncoder = s.get(3);
-    vaeDecoder = s.get(4);
+    embedding = named(s, GraphNames.EMBEDDING);
+    textEncoder = named(s, GraphNames.TEXT_ENCODER);
+    controlNet = named(s, GraphNames.CONTROLNET);
     // open() has tried every graph once (a broken package fails there); released later in low-GPU-memory mode
-    if (s.get(5).name().equals(GraphNames.SAMPLER)) sampler = s.get(5);
-    else unet = s.get(5);
+    vaeEncoder = named(s, GraphNames.VAE_ENCODER);
+    vaeDecoder = named(s, GraphNames.VAE_DECODER);
+    sampler = named(s, GraphNames.SAMPLER);
+    unet = named(s, GraphNames.UNET);
+    samplerControlNet = computesControls(pkg);
+  }
+
+  private static GraphStage named(List<GraphStage> stages, String name) {
+    return stages.stream().filter(g -> g.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static boolean computesControls(ModelPackage pkg) {
     ModelManifest.Graph g = pkg.manifest().graphs().get(GraphNames.SAMPLER);
-    branchControls = g != null && g.inputs().stream().filter(t -> t.name().equals(GraphNames.controlName(0)))
-        .anyMatch(t -> GraphNames.SMP_CONTROL_ROWS.equals(t.shape().get(0)));
+    return g != null && g.inputs().stream().anyMatch(t -> t.name().equals(GraphNames.SMP_IN_CONTROL_CONTEXT));
   }
 
   /** Opens the stages for step-by-step UNet calls (the UNet graph opens now, a sampler graph on first use). */
@@ -57,7 +65,9 @@ public final class ModelStages implements AutoCloseable {
   /**
    * Opens the stages; of the UNet and sampler graphs (each holds the UNet weights, and a run uses one of
    * them) only the one a run will use opens now, so that a session holds one copy on the device and a
-   * broken graph is reported here; the other opens on first use.
+   * broken graph is reported here; the other opens on first use. A sampler graph that computes the control maps
+   * itself ({@link #samplerComputesControls}) also holds the ControlNet's weights: the ControlNet graph then opens only
+   * when a run needs it (step by step, or unequal context lengths).
    *
    * @param useSampler whether runs will use the package's sampler graph (see {@link SamplerOptions#loopChunk})
    */
@@ -65,11 +75,12 @@ public final class ModelStages implements AutoCloseable {
     SessionFactory factory = SessionFactory.forPackage(pkg.manifest(), options);
     List<GraphStage> opened = new ArrayList<>();
     try {
+      boolean sampler = useSampler && hasSampler(pkg) && computesControls(pkg); // an older-form sampler is never used
       for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
+        if (name.equals(GraphNames.CONTROLNET) && sampler && computesControls(pkg)) continue;
         opened.add(GraphStage.open(pkg, name, factory));
       }
-      boolean sampler = useSampler && hasSampler(pkg);
       opened.add(GraphStage.open(pkg, sampler ? GraphNames.SAMPLER : GraphNames.UNET, factory));
       return new ModelStages(opened, factory, pkg);
     } catch (RuntimeException e) {
@@ -128,26 +139,38 @@ public final class ModelStages implements AutoCloseable {
     }
   }
 
+  /** The ControlNet graph; opened on first use when the stages were opened for a sampler graph that computes the maps. */
+  public synchronized GraphStage controlNet() {
+    if (controlNet == null) {
+      controlNet = GraphStage.open(pkg, GraphNames.CONTROLNET, factory);
+      opened.add(controlNet);
+    }
+    return controlNet;
+  }
+
+  /**
+   * Whether the sampler graph computes the control maps itself, before its loop, from the ControlNet's inputs
+   * ({@link GraphNames#SMP_IN_CONTROL_CONTEXT}); older sampler graphs take the maps as inputs.
+   */
+  public boolean samplerComputesControls() {
+    return samplerControlNet;
+  }
+
   /** Whether the package has the optional {@link GraphNames#SAMPLER} graph (older packages do not). */
   public boolean hasSampler() {
     return hasSampler(pkg);
   }
 
-  /** The {@link GraphNames#SAMPLER} graph, opened on first use; null when the package has none. */
+  /**
+   * The {@link GraphNames#SAMPLER} graph, opened on first use; null when the package has none, or one of the older
+   * form that takes the control maps as inputs ({@link #samplerComputesControls}), which runs no more.
+   */
   public synchronized GraphStage sampler() {
-    if (sampler == null && hasSampler()) {
+    if (sampler == null && hasSampler() && samplerControlNet) {
       sampler = GraphStage.open(pkg, GraphNames.SAMPLER, factory);
       opened.add(sampler);
     }
     return sampler;
-  }
-
-  /**
-   * Whether the sampler graph takes the control maps with one row per branch and widens them to the
-   * batch itself (dim 0 named {@link GraphNames#SMP_CONTROL_ROWS}); older graphs take 2·batch rows.
-   */
-  public boolean samplerTakesBranchControls() {
-    return branchControls;
   }
 
   private static boolean hasSampler(ModelPackage pkg) {

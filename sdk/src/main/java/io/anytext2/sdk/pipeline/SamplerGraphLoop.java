@@ -1,11 +1,9 @@
 package io.anytext2.sdk.pipeline;
 
-import ai.onnxruntime.OnnxTensor;
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.sdk.runtime.GraphStage;
 import io.anytext2.sdk.sched.DdimScheduler;
 import io.anytext2.sdk.tensor.FloatTensor;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,54 +11,53 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The DDIM loop through the package's {@link GraphNames#SAMPLER} graph: chunks of steps per call, the
- * contexts and control maps of both branches bound once per request (cond rows first, as the batched
- * UNet call of {@link UNetCalls}), the latent handed from chunk to chunk. Computes what the step-by-step
- * loop computes (same UNet batch, the scheduler's coefficients, float32 guidance and update).
+ * contexts of both branches (cond rows first, as the batched UNet call of {@link UNetCalls}) and the ControlNet's
+ * inputs bound once per request, the latent handed from chunk to chunk; the graph computes the control maps itself
+ * before its loop. Computes what the step-by-step loop computes (same ControlNet and UNet, the scheduler's
+ * coefficients, float32 guidance and update).
  */
 final class SamplerGraphLoop {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SamplerGraphLoop.class);
+  private static final java.util.concurrent.atomic.AtomicBoolean OLD_FORMAT_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
   private SamplerGraphLoop() {}
 
   /**
-   * Whether this run can use the sampler graph: the package has it, the options ask for it, guidance
-   * is batched (equal context lengths), η = 0 (the graph draws no noise), and nothing traces the
-   * per-step tensors (the graph does not return them).
+   * Whether this run can use the sampler graph: the package has it in the current form (computing the control maps;
+   * sampler graphs of converters before 2026-11-26 took the maps as inputs: such a package runs step by step, with one
+   * warning to re-convert it), the options ask for it, guidance is batched (equal context lengths), η = 0 (the graph
+   * draws no noise), and nothing traces the per-step tensors (the graph does not return them).
    */
   static boolean usable(ModelStages stages, SamplerOptions options, DdimScheduler ddim, FloatTensor ctxCond,
       FloatTensor ctxUncond, Trace trace) {
     if (!stages.hasSampler() || options.loopChunk() <= 0 || !options.batchGuidance() || trace != Trace.NONE) return false;
+    if (!stages.samplerComputesControls()) {
+      if (OLD_FORMAT_WARNED.compareAndSet(false, true)) {
+        LOG.warn("the package's sampler graph is of an older form (it takes the control maps as inputs): running step by step;"
+            + " convert the checkpoint again for the faster sampler graph");
+      }
+      return false;
+    }
     if (ctxUncond == null || ctxCond.dim(1) != ctxUncond.dim(1)) return false;
     for (int k = 0; k < ddim.stepCount(); k++) if (ddim.sigma(k) != 0f) return false;
     return true;
   }
 
-  static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
-      List<FloatTensor> ctrlCond, FloatTensor ctxUncond, List<FloatTensor> ctrlUncond, SamplingParams params,
-      StepListener listener) {
-    List<FloatTensor> both = new ArrayList<>();
-    for (int k = 0; k < ctrlCond.size(); k++) both.add(FloatTensor.concatBatch(ctrlCond.get(k), ctrlUncond.get(k)));
-    return run(stages, chunk, ddim, xT, FloatTensor.concatBatch(ctxCond, ctxUncond), both, Map.of(), params, listener);
-  }
-
   /**
-   * As above with the control maps as the ControlNet returned them for both branches (one row per
-   * branch, cond first; {@link ModelStages#samplerTakesBranchControls()} graphs only), still in native
-   * memory: no copy through Java, and one row per branch whatever the batch.
+   * Runs the DDIM loop through the sampler graph, which computes the control maps itself before its loop
+   * ({@link ModelStages#samplerComputesControls}); {@code controlNetInputs} from {@link #controlNetInputs}.
    */
   static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor ctxCond,
-      FloatTensor ctxUncond, Map<String, OnnxTensor> branchControls, SamplingParams params, StepListener listener) {
-    return run(stages, chunk, ddim, xT, FloatTensor.concatBatch(ctxCond, ctxUncond), List.of(), branchControls, params, listener);
-  }
-
-  private static FloatTensor run(ModelStages stages, int chunk, DdimScheduler ddim, FloatTensor xT, FloatTensor contexts,
-      List<FloatTensor> controls, Map<String, OnnxTensor> nativeControls, SamplingParams params,
-      StepListener listener) {
+      FloatTensor ctxUncond, Map<String, Object> controlNetInputs, SamplingParams params, StepListener listener) {
     GraphStage sampler = stages.sampler();
     int batch = (int) xT.dim(0);
-    Map<String, Object> fixed = new HashMap<>(UNetCalls.fixedInputs(contexts, controls, params.attnxScale()));
+    Map<String, Object> fixed = new HashMap<>(UNetCalls.fixedInputs(FloatTensor.concatBatch(ctxCond, ctxUncond), List.of(),
+        params.attnxScale()));
+    fixed.putAll(controlNetInputs);
     fixed.put(GraphNames.SMP_IN_CFG, FloatTensor.scalar(params.cfgScale()));
     FloatTensor x = xT;
     int total = ddim.stepCount();
-    try (GraphStage.Pinned pinned = sampler.pin(fixed, nativeControls)) {
+    try (GraphStage.Pinned pinned = sampler.pin(fixed, Map.of())) {
       for (int from = 0; from < total; from += chunk) {
         int to = Math.min(total, from + chunk);
         Map<String, FloatTensor> out = sampler.run(stepInputs(ddim, from, to, 2 * batch, x), pinned);
@@ -71,6 +68,16 @@ final class SamplerGraphLoop {
       }
     }
     return new FloatTensor(x.data(), xT.shape());
+  }
+
+  /**
+   * The ControlNet's inputs of such a sampler graph: one image's glyph mask, position sum and masked latent (batch 1),
+   * the ControlNet contexts of both branches ([2, 77, D], cond first) and the strength.
+   */
+  static Map<String, Object> controlNetInputs(FloatTensor glyphMask, FloatTensor positionSum, FloatTensor maskedX,
+      FloatTensor controlContexts, float strength) {
+    return Map.of(GraphNames.CN_IN_GLYPH, glyphMask, GraphNames.CN_IN_POSITION, positionSum, GraphNames.CN_IN_MASKED_X, maskedX,
+        GraphNames.SMP_IN_CONTROL_CONTEXT, controlContexts, GraphNames.CN_IN_STRENGTH, FloatTensor.scalar(strength));
   }
 
   /** Steps i in [from, to) of the sampling order (timestep index k = M − 1 − i): timestep per row and coefficients. */
