@@ -91,10 +91,7 @@ public final class ModelStages implements AutoCloseable {
 
   /** The UNet graph (one denoising call); opened on first use when the stages were opened for the sampler graph. */
   public synchronized GraphStage unet() {
-    if (unet == null) {
-      unet = GraphStage.open(pkg, GraphNames.UNET, factory);
-      opened.add(unet);
-    }
+    if (unet == null) unet = openNow(GraphNames.UNET);
     return unet;
   }
 
@@ -113,12 +110,16 @@ public final class ModelStages implements AutoCloseable {
     }
   }
 
+  /** Opens graph {@code name} now and adds it to the stages that {@link #close} closes. */
+  private GraphStage openNow(String name) {
+    GraphStage g = GraphStage.open(pkg, name, factory);
+    opened.add(g);
+    return g;
+  }
+
   /** The VAE encoder, opened again on first use after {@link #releaseVaeEncoder}. */
   public synchronized GraphStage vaeEncoder() {
-    if (vaeEncoder == null) {
-      vaeEncoder = GraphStage.open(pkg, GraphNames.VAE_ENCODER, factory);
-      opened.add(vaeEncoder);
-    }
+    if (vaeEncoder == null) vaeEncoder = openNow(GraphNames.VAE_ENCODER);
     return vaeEncoder;
   }
 
@@ -141,10 +142,7 @@ public final class ModelStages implements AutoCloseable {
 
   /** The ControlNet graph; opened on first use when the stages were opened for a sampler graph that computes the maps. */
   public synchronized GraphStage controlNet() {
-    if (controlNet == null) {
-      controlNet = GraphStage.open(pkg, GraphNames.CONTROLNET, factory);
-      opened.add(controlNet);
-    }
+    if (controlNet == null) controlNet = openNow(GraphNames.CONTROLNET);
     return controlNet;
   }
 
@@ -166,10 +164,7 @@ public final class ModelStages implements AutoCloseable {
    * form that takes the control maps as inputs ({@link #samplerComputesControls}), which runs no more.
    */
   public synchronized GraphStage sampler() {
-    if (sampler == null && hasSampler() && samplerControlNet) {
-      sampler = GraphStage.open(pkg, GraphNames.SAMPLER, factory);
-      opened.add(sampler);
-    }
+    if (sampler == null && hasSampler() && samplerControlNet) sampler = openNow(GraphNames.SAMPLER);
     return sampler;
   }
 
@@ -183,8 +178,7 @@ public final class ModelStages implements AutoCloseable {
    */
   public synchronized GraphStage vaeDecoderFp32() {
     if (vaeDecoderFp32 == null && pkg.manifest().graphs().containsKey(GraphNames.VAE_DECODER_FP32)) {
-      vaeDecoderFp32 = GraphStage.open(pkg, GraphNames.VAE_DECODER_FP32, factory);
-      opened.add(vaeDecoderFp32);
+      vaeDecoderFp32 = openNow(GraphNames.VAE_DECODER_FP32);
     }
     return vaeDecoderFp32;
   }
