@@ -4,6 +4,7 @@ import io.anytext2.sdk.AnyText2Pipeline;
 import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.FontChoice;
 import io.anytext2.sdk.GenerationResult;
+import io.anytext2.sdk.Rgb;
 import io.anytext2.sdk.TextLine;
 import io.anytext2.sdk.io.ImageFiles;
 import io.anytext2.sdk.prep.RgbImage;
@@ -24,7 +25,7 @@ public final class EditSample {
     RgbImage mask = ImageFiles.read(Path.of(args[2]), "mask");
     try (AnyText2Pipeline pipeline = AnyText2Pipeline.open(Path.of(args[0]), RuntimeOptions.cpu())) {
       AnyText2Request request = AnyText2Request.edit(picture, "a shop front")
-          .line(TextLine.of("NEW").withFont(FontChoice.parse("DejaVu Sans")))
+          .line(TextLine.of("NEW").withFont(FontChoice.parse("DejaVu Sans")).withColor(new Rgb(20, 20, 20)))
           .positionImage(mask)
           .seed(7)
           .build();

@@ -11,7 +11,8 @@ import io.anytext2.sdk.runtime.RuntimeOptions;
 import java.nio.file.Path;
 
 /**
- * Generates a picture with two text lines: one at a given box in red, one placed automatically.
+ * Generates a picture with two text lines, each at a given box in a given colour (the default model in onnx/ unless
+ * MODEL_DIR names another package).
  * Usage: GenerateSample MODEL_DIR OUT.png
  */
 public final class GenerateSample {
@@ -19,9 +20,11 @@ public final class GenerateSample {
     Path model = Path.of(args.length > 0 ? args[0] : "onnx");
     Path out = Path.of(args.length > 1 ? args[1] : "sample.png");
     try (AnyText2Pipeline pipeline = AnyText2Pipeline.open(model, RuntimeOptions.cpu())) {
-      AnyText2Request request = AnyText2Request.generate("a wooden sign on a bakery wall, photo")
-          .line(TextLine.of("FRESH").at(Polygon.of(16, 16, 112, 16, 112, 48, 16, 48)).withColor(new Rgb(200, 30, 40)))
-          .line("BREAD")
+      // a request the small default model in onnx/ knows (plain pages, one-word lines, each with its colour: README "The
+      // default model"); with converted official weights any prompt and 512 x 512 suit better
+      AnyText2Request request = AnyText2Request.generate("A plain white background, showing two lines of red and black text in English.")
+          .line(TextLine.of("FRESH").at(Polygon.of(14, 18, 114, 18, 114, 50, 14, 50)).withColor(new Rgb(200, 30, 30)))
+          .line(TextLine.of("BREAD").at(Polygon.of(16, 72, 112, 72, 112, 104, 16, 104)).withColor(new Rgb(0, 0, 0)))
           .size(128, 128)
           .steps(20)
           .seed(42)
