@@ -19,8 +19,8 @@ import java.util.List;
  * widened to the batch on the device, MODEL.md §3.6), from the glyph mask, position sum and masked latent of one
  * image and the two ControlNet contexts: what crosses to the device per call is a few small tensors instead of 13
  * maps of each branch (≈ 29 ms per call at 512² on an H100), and a run that uses this graph needs no ControlNet
- * session of its own. Recomputing the maps in each call of a chunked run costs one ControlNet pass per call. The body is the package's {@link UNetModel} on cond + uncond as one
- * batch, then guidance and the DDIM update in float32 with the operations and order of the SDK's
+ * session of its own. Recomputing the maps in each call of a chunked run costs one ControlNet pass per call. The body
+ * is the package's {@link UNetModel} on cond + uncond as one batch, then guidance and the DDIM update in float32 with the operations and order of the SDK's
  * {@code DdimScheduler} (MODEL.md §3.10: {@code e = u + s·(c − u)}, {@code pred_x0 = (x −
  * sqrt(1−a_t)·e) / sqrt(a_t)}, {@code x_prev = sqrt(a_prev)·pred_x0 + sqrt(1 − a_prev − σ²)·e}).
  */

@@ -78,7 +78,7 @@ public final class ModelStages implements AutoCloseable {
       boolean sampler = useSampler && hasSampler(pkg) && computesControls(pkg); // an older-form sampler is never used
       for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,
           GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
-        if (name.equals(GraphNames.CONTROLNET) && sampler && computesControls(pkg)) continue;
+        if (name.equals(GraphNames.CONTROLNET) && sampler) continue; // the sampler graph holds the ControlNet
         opened.add(GraphStage.open(pkg, name, factory));
       }
       opened.add(GraphStage.open(pkg, sampler ? GraphNames.SAMPLER : GraphNames.UNET, factory));
@@ -164,7 +164,7 @@ public final class ModelStages implements AutoCloseable {
    * form that takes the control maps as inputs ({@link #samplerComputesControls}), which runs no more.
    */
   public synchronized GraphStage sampler() {
-    if (sampler == null && hasSampler() && samplerControlNet) sampler = openNow(GraphNames.SAMPLER);
+    if (sampler == null && samplerControlNet) sampler = openNow(GraphNames.SAMPLER); // samplerControlNet: it exists
     return sampler;
   }
 

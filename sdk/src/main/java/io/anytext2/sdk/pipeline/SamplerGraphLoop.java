@@ -8,6 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DDIM loop through the package's {@link GraphNames#SAMPLER} graph: chunks of steps per call, the
@@ -17,8 +20,8 @@ import java.util.concurrent.CancellationException;
  * coefficients, float32 guidance and update).
  */
 final class SamplerGraphLoop {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SamplerGraphLoop.class);
-  private static final java.util.concurrent.atomic.AtomicBoolean OLD_FORMAT_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final Logger LOG = LoggerFactory.getLogger(SamplerGraphLoop.class);
+  private static final AtomicBoolean OLD_FORMAT_WARNED = new AtomicBoolean();
 
   private SamplerGraphLoop() {}
 
@@ -57,7 +60,7 @@ final class SamplerGraphLoop {
     fixed.put(GraphNames.SMP_IN_CFG, FloatTensor.scalar(params.cfgScale()));
     FloatTensor x = xT;
     int total = ddim.stepCount();
-    try (GraphStage.Pinned pinned = sampler.pin(fixed, Map.of())) {
+    try (GraphStage.Pinned pinned = sampler.pin(fixed)) {
       for (int from = 0; from < total; from += chunk) {
         int to = Math.min(total, from + chunk);
         Map<String, FloatTensor> out = sampler.run(stepInputs(ddim, from, to, 2 * batch, x), pinned);

@@ -12,12 +12,10 @@ import io.anytext2.sdk.tensor.FloatTensor;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -112,7 +110,7 @@ public final class GraphStage implements AutoCloseable {
     }
   }
 
-  /** How many times this graph has run (both {@code run} forms and {@link #runNative}). */
+  /** How many times this graph has run (both {@code run} forms). */
   public long calls() {
     return calls.get();
   }
@@ -121,88 +119,32 @@ public final class GraphStage implements AutoCloseable {
   public record LongInput(long[] data, long[] shape) {}
 
   /**
-   * Inputs held as native tensors in direct memory across calls, e.g. the ControlNet maps and the
-   * contexts that every UNet call of a request reads: ONNX Runtime's Java API has no I/O binding,
-   * so this saves the per-call allocation and copy on the Java side (the copy to the device stays).
+   * Inputs held as native tensors in direct memory across calls, e.g. the contexts that every UNet call of a request
+   * reads: ONNX Runtime's Java API has no I/O binding, so this saves the per-call allocation and copy on the Java side
+   * (the copy to the device stays).
    */
   public static final class Pinned implements AutoCloseable {
     private final Map<String, OnnxTensor> tensors;
-    private final Set<String> owned;
 
-    private Pinned(Map<String, OnnxTensor> tensors, Set<String> owned) {
+    private Pinned(Map<String, OnnxTensor> tensors) {
       this.tensors = tensors;
-      this.owned = owned;
     }
 
-    /** Closes the tensors this pin converted (borrowed ones stay with their owner). */
     @Override
     public void close() {
-      tensors.forEach((k, t) -> {
-        if (owned.contains(k)) t.close();
-      });
+      tensors.values().forEach(OnnxTensor::close);
     }
   }
 
   /** Converts {@code inputs} to native tensors for {@link #run(Map, Pinned)}; the caller closes them. */
   public Pinned pin(Map<String, Object> inputs) {
-    return pin(inputs, Map.of());
-  }
-
-  /**
-   * As {@link #pin(Map)}, plus {@code borrowed}: native tensors another graph returned ({@link
-   * #runNative}), passed on without a copy through Java; they stay open until their owner closes them.
-   */
-  public Pinned pin(Map<String, Object> inputs, Map<String, OnnxTensor> borrowed) {
     Map<String, OnnxTensor> converted = new HashMap<>();
     try {
       convert(inputs, true, converted);
-      Map<String, OnnxTensor> all = new HashMap<>(converted);
-      for (Map.Entry<String, OnnxTensor> e : borrowed.entrySet()) {
-        if (all.putIfAbsent(e.getKey(), e.getValue()) != null) {
-          throw new IllegalArgumentException("input " + e.getKey() + " of graph " + name + " given twice");
-        }
-      }
-      return new Pinned(all, Set.copyOf(converted.keySet()));
+      return new Pinned(converted);
     } catch (OrtException | RuntimeException e) {
       converted.values().forEach(OnnxTensor::close);
       throw new InferenceException("graph '" + name + "': cannot create input tensors: " + firstLine(e.getMessage()), e);
-    }
-  }
-
-  /**
-   * Outputs left in ONNX Runtime's native memory, for another graph's inputs ({@link #pin(Map, Map)}):
-   * large outputs such as the 13 ControlNet maps then skip the two copies into and out of Java arrays.
-   */
-  public static final class NativeOutputs implements AutoCloseable {
-    private final OrtSession.Result result;
-    private final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
-
-    private NativeOutputs(OrtSession.Result result) {
-      this.result = result;
-      for (Map.Entry<String, OnnxValue> e : result) tensors.put(e.getKey(), (OnnxTensor) e.getValue());
-    }
-
-    /** The outputs by name; valid until {@link #close()}. */
-    public Map<String, OnnxTensor> tensors() {
-      return Collections.unmodifiableMap(tensors);
-    }
-
-    @Override
-    public void close() {
-      result.close();
-    }
-  }
-
-  /** Runs the graph and keeps its outputs native (see {@link NativeOutputs}); the caller closes them. */
-  public NativeOutputs runNative(Map<String, Object> inputs) {
-    Map<String, OnnxTensor> native_ = new HashMap<>();
-    try {
-      convert(inputs, false, native_);
-      return new NativeOutputs(invoke(native_));
-    } catch (OrtException e) {
-      throw new InferenceException("graph '" + name + "' failed: " + firstLine(e.getMessage()), e);
-    } finally {
-      native_.values().forEach(OnnxTensor::close);
     }
   }
 
