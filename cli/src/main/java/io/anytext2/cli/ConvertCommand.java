@@ -122,9 +122,7 @@ final class ConvertCommand implements Callable<Integer> {
     if (checkpoint != null) requireFile(checkpoint, "checkpoint");
     if (config != null) requireFile(config, "config");
     if (ocrDict != null) requireFile(ocrDict, "OCR dictionary");
-    if (Files.exists(out) && !overwrite) {
-      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
-    }
+    refuseExisting(out, overwrite);
     try {
       return convert();
     } catch (OutOfMemoryError e) {
@@ -193,5 +191,12 @@ final class ConvertCommand implements Callable<Integer> {
 
   static void requireFile(Path p, String what) {
     if (!Files.isRegularFile(p)) throw new IllegalArgumentException(what + " " + p + " does not exist");
+  }
+
+  /** Refuses to write over {@code out} unless {@code overwrite}: the commands' one rule for existing outputs. */
+  static void refuseExisting(Path out, boolean overwrite) {
+    if (Files.exists(out) && !overwrite) {
+      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
+    }
   }
 }

@@ -53,9 +53,7 @@ final class ExtendDictCommand implements Callable<Integer> {
     if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
       throw new IllegalArgumentException("expected an output file ending in .safetensors, found " + out);
     }
-    if (Files.exists(out) && !overwrite) {
-      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
-    }
+    ConvertCommand.refuseExisting(out, overwrite);
     if (Files.exists(out) && Files.isSameFile(out, checkpoint)) {
       throw new IllegalArgumentException("output " + out + " is the input checkpoint: write to another file");
     }

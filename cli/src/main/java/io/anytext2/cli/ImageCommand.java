@@ -5,7 +5,6 @@ import io.anytext2.sdk.AnyText2Request;
 import io.anytext2.sdk.GenerationResult;
 import io.anytext2.sdk.io.ImageFiles;
 import io.anytext2.sdk.io.RequestJson;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +47,7 @@ abstract class ImageCommand implements Callable<Integer> {
     }
     AnyText2Request request = requestFile != null ? RequestJson.read(requestFile).toRequest(requestFile.toAbsolutePath().getParent()) : fromFlags();
     List<Path> files = outputs(out, request.count());
-    for (Path f : files) {
-      if (Files.exists(f) && !overwrite) throw new IllegalArgumentException("output " + f + " already exists (pass --overwrite to replace it)");
-    }
+    for (Path f : files) ConvertCommand.refuseExisting(f, overwrite);
     Path modelDir = run.modelDir();
     if (run.model == null && request.lines().stream().anyMatch(l -> l.color() == null)) {
       // the shipped default model saw every training line's colour (color_prob 1.0): without one its text turns to strokes

@@ -59,9 +59,7 @@ final class RandomCheckpointCommand implements Callable<Integer> {
     if (clipConfig != null && !Files.isDirectory(clipConfig)) {
       throw new IllegalArgumentException("text encoder folder " + clipConfig + " does not exist");
     }
-    if (Files.exists(out) && !overwrite) {
-      throw new IllegalArgumentException("output " + out + " already exists (pass --overwrite to replace it)");
-    }
+    ConvertCommand.refuseExisting(out, overwrite);
     if (Files.isDirectory(out)) throw new IllegalArgumentException("output " + out + " is a folder, expected a file");
     RandomCheckpoint.isSafetensors(out); // rejects other file names before any work
     long t0 = System.nanoTime();

@@ -1,7 +1,6 @@
 package io.anytext2.cli;
 
 import io.anytext2.trainer.data.SyntheticAnyWord;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -80,9 +79,7 @@ final class SynthCommand implements Callable<Integer> {
       case "jpg", "jpeg" -> SyntheticAnyWord.Format.JPEG;
       default -> throw new IllegalArgumentException("expected --format png or jpg, found " + format);
     };
-    if (Files.exists(out.resolve(SyntheticAnyWord.JSON_NAME)) && !overwrite) {
-      throw new IllegalArgumentException("output " + out.resolve(SyntheticAnyWord.JSON_NAME) + " already exists (pass --overwrite to replace it)");
-    }
+    ConvertCommand.refuseExisting(out.resolve(SyntheticAnyWord.JSON_NAME), overwrite);
     int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     if (workers < 1) {
       throw new IllegalArgumentException("expected --threads >= 1, found " + workers);
