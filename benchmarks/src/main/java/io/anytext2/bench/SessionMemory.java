@@ -15,8 +15,10 @@ import java.util.List;
  * CUDA device 0 with the SDK's session options (kept open) and prints nvidia-smi's reading after each beside the
  * graph file's size, then opens the smallest graph a second time — what one more session costs beyond its weights
  * (CUDA EP handles and workspaces; the first session also pays for the CUDA context). Usage: {@code SessionMemory
- * PACKAGE [graph ...]} (default: the graphs a sampler-graph pipeline opens); {@code -Danytext2.ort.verbose=true} logs
- * ONNX Runtime's node placements.
+ * PACKAGE [graph ...]} (default: embedding, text encoder, ControlNet, VAE encoder and decoder, sampler: what a
+ * sampler-graph pipeline held before 2026-11-26; one now opens no ControlNet, whose weights the sampler graph holds, and
+ * closes the VAE encoder after its first generate request); {@code -Danytext2.ort.verbose=true} logs ONNX Runtime's node
+ * placements.
  */
 public final class SessionMemory {
   private SessionMemory() {}
