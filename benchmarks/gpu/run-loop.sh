@@ -40,6 +40,10 @@
 #                            SDK's kSameAsRequested (ONNX Runtime issue 14474: with kSameAsRequested a Loop's iterations
 #                            may not reuse the arena's memory; the 20-step request peaks 2.3 GiB above the level before)
 #               ggp-lowmem-ws  ggp-lowmem-heur with cudnn_conv_use_max_workspace=0 (cuDNN's convolution workspace capped)
+#               ggp-lowmem-nchw  ggp-lowmem-heur without channels-last (prefer_nhwc=0: cuDNN's legacy convolution API instead of
+#                            the frontend's execution plans, whose runtime-compiled kernels stay loaded)
+#               ggp-lowmem-cublas  ggp-lowmem-heur with CUBLAS_WORKSPACE_CONFIG=:4096:1 (one 4 MiB cuBLAS workspace per handle
+#                            instead of the library's default for the GPU)
 #               ggp-lowmem-l5 / ggp-lowmem-l1  ggp-lowmem-heur with the sampler graph in calls of 5 / 1 steps (a progress
 #                            listener's chunks; the arena shrinks after each call)
 #   CASES     requests per variant (default 20x1,20x4)      RUNS   timed requests per case (default 2)
@@ -81,8 +85,14 @@ fi
 
 # variant NAME -> PKG (RandomPackage kind), SAMPLER (EndToEnd --sampler), CUDA_OPTS (anytext2.cuda.options)
 variant() {
-  CUDA_OPTS=""; LOWMEM=(--keep-gpu-arenas); LEGACY_ROWS=0 # the variants without "lowmem" in their name keep the arenas
-  case $1 in
+  CUDA_OPTS=""; LOWMEM=(--keep-gpu-arenas); LEGACY_ROWS=0; VENV=() # the variants without "lowmem" in their name keep the arenas
+  local base=$1
+  while :; do case $base in  # environment suffixes, any variant: +ws4m (CUBLAS_WORKSPACE_CONFIG=:4096:1), +ws128k (:16:8),
+    *+ws4m) VENV+=(CUBLAS_WORKSPACE_CONFIG=:4096:1); base=${base%+ws4m} ;;   # +lazy (CUDA_MODULE_LOADING=LAZY)
+    *+ws128k) VENV+=(CUBLAS_WORKSPACE_CONFIG=:16:8); base=${base%+ws128k} ;;
+    *+lazy) VENV+=(CUDA_MODULE_LOADING=LAZY); base=${base%+lazy} ;;
+    *) break ;; esac; done
+  case $base in
     plain)        PKG=fp16;       SAMPLER=loop5 ;;
     fused)        PKG=fp16+fused; SAMPLER=loop5 ;;
     fused-nhwc)   PKG=fp16+fused; SAMPLER=loop5; CUDA_OPTS=prefer_nhwc=1 ;;
@@ -104,9 +114,11 @@ variant() {
     ggp-p2)       PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo ;;
     ggp-lowmem-p2) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=arena_extend_strategy=kNextPowerOfTwo; LOWMEM=() ;;
     ggp-lowmem-ws) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC,cudnn_conv_use_max_workspace=0; LOWMEM=() ;;
+    ggp-lowmem-nchw) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=0,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
+    ggp-lowmem-cublas) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop20; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=(); VENV=(CUBLAS_WORKSPACE_CONFIG=:4096:1) ;;
     ggp-lowmem-l5) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop5; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
     ggp-lowmem-l1) PKG=fp16+fused+gn+geglu+packed; SAMPLER=loop1; CUDA_OPTS=prefer_nhwc=1,cudnn_conv_algo_search=HEURISTIC; LOWMEM=() ;;
-    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur ggp-p2 ggp-lowmem-p2 ggp-lowmem-l5 ggp-lowmem-l1 ggp-lowmem-ws)"; return 1 ;;
+    *) echo "unknown variant '$1' (plain fused fused-nhwc plain-nhwc stepwise loop20 fused-loop20 fused-lowmem fused-lowmem-ws fused-2brows gn-nhwc gn-nchw gn-lowmem gn-lowmem-heur gn-heur gg-heur ggp-heur ggp-lowmem-heur ggp-p2 ggp-lowmem-p2 ggp-lowmem-l5 ggp-lowmem-l1 ggp-lowmem-ws ggp-lowmem-nchw ggp-lowmem-cublas)"; return 1 ;;
   esac
 }
 pkgdir() { echo "$W/pkg-${1//+/-}"; }   # fp16+fused -> /tmp/work/pkg-fp16-fused
@@ -141,8 +153,8 @@ e2e() { # variant name
   fi
   local prof=()
   [ "${PROFILE:-0}" = 1 ] && { rm -rf $W/res/$name-prof; prof=(-Danytext2.ort.profile=$W/res/$name-prof); }
-  echo "[t=$(el)] run $name: package $pkg, sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} (limit ${secs}s)"
-  timeout $secs $JAVA $JOPTS "${prof[@]}" -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
+  echo "[t=$(el)] run $name: package $pkg, sampler $SAMPLER, cuda options '${CUDA_OPTS}' ${LOWMEM[*]} ${VENV[*]} (limit ${secs}s)"
+  timeout $secs env "${VENV[@]}" $JAVA $JOPTS "${prof[@]}" -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.EndToEnd --provider cuda \
     --size 512 --out $W/res/$name --package $pkg --runs $RUNS --probe-batches none --sampler $SAMPLER \
     --cases $CASES --warmup ${WARMUP:-1} ${PROBE:+--memory-probe} "${LOWMEM[@]}" "${extra[@]}" > $W/res/$name.log 2>&1
   echo "[t=$(el)] $name rc=$?"; grep "^\[bench\]\|peak\|GPU\|probe" $W/res/$name.log | tail -14
@@ -155,7 +167,7 @@ e2e() { # variant name
 }
 if [ "${SESSIONS:-0}" = 1 ]; then # resident memory per graph session (SessionMemory) on the first variant's package
   variant ${VARIANTS%% *}; echo "[t=$(el)] session memory, package $(pkgdir $PKG)"
-  timeout 120 $JAVA $JOPTS -cp "$CP" io.anytext2.bench.SessionMemory $(pkgdir $PKG) 2>&1 | grep "^\[mem\]\|rror"
+  timeout 120 env "${VENV[@]}" $JAVA $JOPTS -Danytext2.cuda.options="$CUDA_OPTS" -cp "$CP" io.anytext2.bench.SessionMemory $(pkgdir $PKG) 2>&1 | grep "^\[mem\]\|rror"
 fi
 if [ "${PLACEMENTS:-0}" = 1 ]; then # ONNX Runtime's node placements in the first variant's sampler graph (CPU nodes, Memcpy)
   variant ${VARIANTS%% *}; echo "[t=$(el)] node placements, sampler graph of $(pkgdir $PKG)"
@@ -186,6 +198,8 @@ for n in names:
         print(f"| {n} | {att} | {r.get('cuda_options', '')} | {c['case']} | "
               f"{num(c['cfg_step_median_ms'], '.2f')} | {num(c['min_ms'], '.0f')} | {num(c['median_ms'], '.0f')} | "
               + " / ".join(f"{k} {v:.0f}" for k, v in c.get("phase_median_ms", {}).items()) + f" | {mem} |")
+    print(f"| {n} memory | | | sessions open {r.get('gpu_memory_after_sessions_mib')} MiB, after the first request "
+          f"{r.get('gpu_memory_after_first_request_mib')} MiB (before {r.get('gpu_memory_before_mib')}) | | | | | |")
     ref = r.get("reference")
     if ref: print(f"| {n} vs {ref.get('package')} | | | " + ", ".join(f"{k} {v:.4g}" for k, v in ref.items() if k != "package") + " | | | | | |")
 PY

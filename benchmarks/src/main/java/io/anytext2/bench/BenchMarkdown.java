@@ -14,8 +14,9 @@ final class BenchMarkdown {
     s.append(String.format(Locale.ROOT, "### %s, %s package%s, %s%n%n", r.get("provider"), r.get("precision"),
         Boolean.TRUE.equals(r.get("fused_attention")) ? " (fused attention)" : "", r.get("date")));
     Object cuda = r.get("cuda_options");
-    s.append(String.format(Locale.ROOT, "sampler %s, %s×%s%s%n%n", r.get("sampler"), r.get("size"), r.get("size"),
-        cuda == null || cuda.toString().isEmpty() ? "" : ", CUDA options " + cuda));
+    Object cublas = r.get("cublas_workspace_config");
+    s.append(String.format(Locale.ROOT, "sampler %s, %s×%s%s%s%n%n", r.get("sampler"), r.get("size"), r.get("size"),
+        cuda == null || cuda.toString().isEmpty() ? "" : ", CUDA options " + cuda, cublas == null ? "" : ", CUBLAS_WORKSPACE_CONFIG " + cublas));
     s.append("| measure | value |\n|---|---|\n");
     row(s, "session creation (all graphs)", r.get("session_creation_ms"), "ms");
     row(s, "first request (20 steps, 1 image), sessions excluded", r.get("first_request_ms"), "ms");

@@ -72,6 +72,8 @@ public final class EndToEnd {
     report.put("size", size);
     report.put("java", System.getProperty("java.version"));
     report.put("cuda_options", System.getProperty("anytext2.cuda.options", "") + (options.lowGpuMemory() ? " low-gpu-memory" : " keep-gpu-arenas"));
+    // cuBLAS's workspaces follow the process environment only (CublasWorkspace; ./anytext2 sets it)
+    report.put("cublas_workspace_config", System.getenv().getOrDefault(io.anytext2.sdk.runtime.CublasWorkspace.VARIABLE, "unset"));
     try (GpuMemoryMonitor gpu = GpuMemoryMonitor.start(0)) {
       report.put("gpu_memory_before_mib", gpu.currentMiB());
       long t0 = System.nanoTime();

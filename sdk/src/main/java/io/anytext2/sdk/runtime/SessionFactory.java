@@ -122,6 +122,7 @@ public final class SessionFactory {
           LOG.warn("{} runs on {} while earlier graphs run on {}", model.getFileName(), describe(p), describe(chosen));
         }
         chosen = p;
+        CublasWorkspace.adviseOnce(lowGpuMemoryOnGpu());
         return s;
       } catch (OrtException | RuntimeException | java.io.IOException e) {
         if (options.strict()) {
