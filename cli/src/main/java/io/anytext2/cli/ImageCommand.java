@@ -50,7 +50,8 @@ abstract class ImageCommand implements Callable<Integer> {
     for (Path f : files) ConvertCommand.refuseExisting(f, overwrite);
     Path modelDir = run.modelDir();
     if (run.model == null && request.lines().stream().anyMatch(l -> l.color() == null)) {
-      // the shipped default model saw every training line's colour (color_prob 1.0): without one its text turns to strokes
+      // the shipped default model saw nearly every training line's colour (color_prob 1.0, 0.9 in its last stage): without one
+      // its text turns to strokes
       System.err.println("note: the default model needs each line's colour (--color R,G,B per line); lines without one come out"
           + " as strokes, not letters (README \"The default model\")");
     }
