@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * synthetic training vocabulary never contains, one line each in a box shaped like the training lines ({@link #place}), read back by the
  * package's own {@code ocr_recognizer} (RGB crops, as it was trained). {@code
  * -Danytext2.default.samples=DIR} also writes the pictures there, {@code -Danytext2.default.cfg=S} runs at
- * another guidance scale than 9 and {@code -Danytext2.default.color=none} without the line colour (for packages under study);
+ * another guidance scale than 9, {@code -Danytext2.default.color=none} without the line colour (another R,G,B: that ink,
+ * the clean renders too) and {@code -Danytext2.default.cjk=w1,w2,…} with other Chinese words (for packages under study);
  * the scores are printed.
  */
 class DefaultModelTest {
@@ -173,7 +174,7 @@ class DefaultModelTest {
   }
 
   /**
-   * Each word drawn black on white at {@link #place} in the first bundled face that covers it, read by the package's
+   * Each word drawn on white ({@link #drawn}) at {@link #place} in the first bundled face that covers it, read by the package's
    * recognizer as drawn and after the package's VAE; prints the readings and returns {NED as drawn, NED after the VAE,
    * lowest PSNR of the round trip}.
    */
@@ -224,18 +225,20 @@ class DefaultModelTest {
   static final double CJK_EDGE_RATIO_FLOOR = 8.0;
 
   /**
-   * {@code word} in black on white exactly as the model is asked to draw it: the glyph hint the
-   * pipeline renders for {@link #place} (the synthetic data's font, DejaVu Sans, fitted into the box
-   * and letter-spaced to fill it, as the training images' tight polygons do). A word drawn at its
-   * natural width inside the 40 px box instead leaves margins the recognizer never saw in training
-   * (README "The default model").
+   * {@code word} on white in the line's ink ({@link #line}: black by default and without a colour) exactly as the model is
+   * asked to draw it: the glyph hint the pipeline renders for {@link #place} ({@code face} fitted into the box, as the
+   * training images' glyph-aligned lines are). A word drawn at its natural width inside a wider box instead leaves margins
+   * the recognizer never saw in training (README "The default model").
    */
   static RgbImage drawn(String word, GlyphRenderer glyphs, FontFace face) {
     float[] cover = glyphs.glyphImage(face, word, place(word), new int[] {255, 255, 255}, 128, 128).data(); // one copy, not one per pixel
+    io.anytext2.sdk.Rgb ink = line(word).color();
+    int[] rgb = ink == null ? new int[3] : new int[] {ink.r(), ink.g(), ink.b()};
     byte[] px = new byte[128 * 128 * 3];
     for (int i = 0; i < 128 * 128; i++) {
       for (int c = 0; c < 3; c++) {
-        px[3 * i + c] = (byte) Math.round(255f * (1f - cover[c * 128 * 128 + i]));
+        float t = cover[c * 128 * 128 + i];
+        px[3 * i + c] = (byte) Math.round(255f * (1f - t) + rgb[c] * t);
       }
     }
     return new RgbImage(128, 128, px);
@@ -304,7 +307,10 @@ class DefaultModelTest {
     assertTrue(m[3] >= CJK_EDGE_RATIO_FLOOR, "Chinese edge ratio " + m[3] + " below " + CJK_EDGE_RATIO_FLOOR);
   }
 
-  static final List<String> HELD_OUT_CJK = List.of("开门", "大学", "东方", "山水", "白天", "人民", "时间", "中心", "小说", "工作");
+  /** {@code -Danytext2.default.cjk=w1,w2,…} measures other Chinese words (e.g. training-vocabulary ones, for a study). */
+  static final List<String> HELD_OUT_CJK = System.getProperty("anytext2.default.cjk") != null
+      ? List.of(System.getProperty("anytext2.default.cjk").split(","))
+      : List.of("开门", "大学", "东方", "山水", "白天", "人民", "时间", "中心", "小说", "工作");
   static final String PROMPT_CJK = "A plain white background, showing one line of black text in Chinese.";
 
   /**
