@@ -48,6 +48,37 @@ class ConstantMaskedImageCacheTest {
   }
 
   /**
+   * In low-GPU-memory mode on a GPU the stages encode the native size's constant picture while opening, before the decoder
+   * and the UNet or sampler graph, then close the encoder: generate requests at that size then run no encoder, with the
+   * same pictures; an edit opens it again. Forced here on the CPU by the property that tests that order.
+   */
+  @Test
+  void theConstantPictureEncodedAtOpenServesGenerateRequestsWithTheSamePictures() throws Exception {
+    Path pkg = TinyPackage.get();
+    byte[] fresh;
+    int size;
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      size = p.nativeSize();
+      assertEquals(null, p.stages().constantAtOpen(), "not on a CPU by default");
+      fresh = p.run(generate(size, 5)).images().get(0).pixels();
+    }
+    String key = io.anytext2.sdk.pipeline.ModelStages.ENCODE_CONSTANT_FIRST_PROPERTY;
+    System.setProperty(key, "true");
+    try (AnyText2Pipeline p = AnyText2Pipeline.open(pkg, RuntimeOptions.cpu().withThreads(2))) {
+      System.clearProperty(key);
+      assertArrayEquals(new long[] {1, 3, size, size}, p.stages().constantAtOpen().imageShape());
+      assertArrayEquals(fresh, p.run(generate(size, 5)).images().get(0).pixels(), "moments from the open: the same picture");
+      assertEquals(0, p.vaeEncoderCalls(), "no encoder call for a generate request at the native size");
+      RgbImage photo = p.run(generate(size, 9)).images().get(0);
+      p.run(AnyText2Request.edit(photo, "a wooden sign").steps(2).seed(3)
+          .line(TextLine.of("NEW").at(Polygon.of(10, 10, 100, 10, 100, 40, 10, 40))).build());
+      assertEquals(1, p.vaeEncoderCalls(), "an edit opens the encoder again");
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
+  /**
    * In low-GPU-memory mode a generate request closes the encoder after encoding the constant picture; whatever needs
    * it next opens it again, with the same pictures as an encoder that never closed (the policy itself needs a GPU).
    */

@@ -42,13 +42,18 @@ public final class DiffusionRunner {
 
   private record ConstantMoments(long[] imageShape, float value, FloatTensor mean, FloatTensor logvar) {}
 
+  /** The moments the stages encoded while opening (low GPU memory), as this cache's first entry; null when none. */
+  private static ConstantMoments atOpen(ModelStages.ConstantPicture c) {
+    return c == null ? null : new ConstantMoments(c.imageShape().clone(), c.value(), c.mean(), c.logvar());
+  }
+
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod) {
     this(stages, text, scaleFactor, alphasCumprod, SamplerOptions.DEFAULT);
   }
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
       SamplerOptions sampler) {
-    this(stages, text, scaleFactor, alphasCumprod, sampler, new AtomicReference<>(), new AtomicLong());
+    this(stages, text, scaleFactor, alphasCumprod, sampler, new AtomicReference<>(atOpen(stages.constantAtOpen())), new AtomicLong());
   }
 
   private DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,

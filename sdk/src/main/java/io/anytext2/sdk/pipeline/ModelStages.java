@@ -32,8 +32,27 @@ public final class ModelStages implements AutoCloseable {
   private GraphStage sampler;
   /** {@link #samplerComputesControls}, read once from the manifest. */
   private final boolean samplerControlNet;
+  /** The constant picture's moments when {@link #open} encoded it before the large graphs opened, else null. */
+  private final ConstantPicture constantAtOpen;
 
-  private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg) {
+  /**
+   * The VAE encoder's moments of a constant picture (every pixel and channel {@code value}, shape {@code imageShape}).
+   *
+   * @param imageShape [1, 3, H, W]
+   */
+  public record ConstantPicture(long[] imageShape, float value, FloatTensor mean, FloatTensor logvar) {}
+
+  /** The value of every pixel of a generate request's masked picture: all −1 (MODEL.md §1.2 (b)). */
+  public static final float GENERATE_MASKED_VALUE = -1f;
+
+  /**
+   * Set to {@code true}, {@link #open} encodes the constant picture before the large graphs on any provider, as it does in
+   * low-GPU-memory mode on a GPU (for tests of that order on a CPU).
+   */
+  public static final String ENCODE_CONSTANT_FIRST_PROPERTY = "anytext2.encodeConstantFirst";
+
+  private ModelStages(List<GraphStage> s, SessionFactory factory, ModelPackage pkg, ConstantPicture constantAtOpen) {
+    this.constantAtOpen = constantAtOpen;
     this.opened = s;
     this.factory = factory;
     this.pkg = pkg;
@@ -67,7 +86,9 @@ public final class ModelStages implements AutoCloseable {
    * them) only the one a run will use opens now, so that a session holds one copy on the device and a
    * broken graph is reported here; the other opens on first use. A sampler graph that computes the control maps
    * itself ({@link #samplerComputesControls}) also holds the ControlNet's weights: the ControlNet graph then opens only
-   * when a run needs it (step by step, or unequal context lengths).
+   * when a run needs it (step by step, or unequal context lengths). In low-GPU-memory mode on a GPU the VAE encoder
+   * encodes the native size's constant picture ({@link #constantAtOpen}) before the decoder and the UNet or sampler graph
+   * open, and is closed until a request needs it.
    *
    * @param useSampler whether runs will use the package's sampler graph (see {@link SamplerOptions#loopChunk})
    */
@@ -76,17 +97,42 @@ public final class ModelStages implements AutoCloseable {
     List<GraphStage> opened = new ArrayList<>();
     try {
       boolean sampler = useSampler && hasSampler(pkg) && computesControls(pkg); // an older-form sampler is never used
-      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET,
-          GraphNames.VAE_ENCODER, GraphNames.VAE_DECODER)) {
+      for (String name : List.of(GraphNames.EMBEDDING, GraphNames.TEXT_ENCODER, GraphNames.CONTROLNET, GraphNames.VAE_ENCODER)) {
         if (name.equals(GraphNames.CONTROLNET) && sampler) continue; // the sampler graph holds the ControlNet
         opened.add(GraphStage.open(pkg, name, factory));
       }
+      ConstantPicture constant = null;
+      if (factory.lowGpuMemoryOnGpu() || Boolean.getBoolean(ENCODE_CONSTANT_FIRST_PROPERTY)) {
+        // low GPU memory: generate requests at the native size need the encoder only for this picture, so encode it now,
+        // while the large graphs are not yet on the device (its working memory then adds to far less), and close it
+        GraphStage encoder = named(opened, GraphNames.VAE_ENCODER);
+        constant = encodeConstant(encoder, pkg.manifest().nativeSize());
+        opened.remove(encoder);
+        encoder.close();
+      }
+      opened.add(GraphStage.open(pkg, GraphNames.VAE_DECODER, factory));
       opened.add(GraphStage.open(pkg, sampler ? GraphNames.SAMPLER : GraphNames.UNET, factory));
-      return new ModelStages(opened, factory, pkg);
+      return new ModelStages(opened, factory, pkg, constant);
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
     }
+  }
+
+  private static ConstantPicture encodeConstant(GraphStage encoder, int size) {
+    long[] shape = {1, 3, size, size};
+    float[] px = new float[3 * size * size];
+    java.util.Arrays.fill(px, GENERATE_MASKED_VALUE);
+    Map<String, FloatTensor> out = encoder.run(Map.of(GraphNames.VAE_ENC_IN, new FloatTensor(px, shape)));
+    return new ConstantPicture(shape, GENERATE_MASKED_VALUE, out.get(GraphNames.VAE_ENC_OUT_MEAN), out.get(GraphNames.VAE_ENC_OUT_LOGVAR));
+  }
+
+  /**
+   * The moments of a generate request's masked picture at the package's native size when {@link #open} encoded it before
+   * the large graphs (low GPU memory on a GPU; the encoder is then closed until a request needs it), else null.
+   */
+  public ConstantPicture constantAtOpen() {
+    return constantAtOpen;
   }
 
   /** The UNet graph (one denoising call); opened on first use when the stages were opened for the sampler graph. */
