@@ -60,7 +60,7 @@ class DefaultModelTest {
    * 2026-11-26 every word had the same 104 x 40 box: short words came out letter-spaced, looser than any training line.)
    */
   static Polygon place(String word) {
-    FontFace face = FontLibrary.bundled().faces().stream().filter(f -> word.codePoints().allMatch(f::covers)).findFirst().orElse(FACE);
+    FontFace face = faceFor(word);
     java.awt.geom.Rectangle2D ink = new java.awt.font.TextLayout(word, face.atSize(100),
         new java.awt.font.FontRenderContext(null, true, true)).getBounds();
     int margin = Math.max(1, (int) Math.round(INK_HEIGHT * 0.08));
@@ -71,6 +71,11 @@ class DefaultModelTest {
     int x0 = 64 - w / 2;
     int y0 = 64 - h / 2;
     return Polygon.of(x0, y0, x0 + w, y0, x0 + w, y0 + h, x0, y0 + h);
+  }
+
+  /** The first bundled face that has every character of {@code word} (DejaVu Sans for Latin, WenQuanYi for Chinese). */
+  static FontFace faceFor(String word) {
+    return FontLibrary.bundled().faces().stream().filter(f -> word.codePoints().allMatch(f::covers)).findFirst().orElse(FACE);
   }
 
   private static AnyText2Pipeline pipeline;
@@ -191,8 +196,7 @@ class DefaultModelTest {
     try (OnnxModel enc = OnnxModel.open(pkg.resolve("vae_encoder.onnx"), RuntimeOptions.cpu(), "VAE encoder");
         OnnxModel dec = OnnxModel.open(pkg.resolve("vae_decoder.onnx"), RuntimeOptions.cpu(), "VAE decoder")) {
       for (String word : words) {
-        FontFace face = fonts.faces().stream().filter(f -> word.codePoints().allMatch(f::covers)).findFirst().orElse(FACE);
-        RgbImage drawn = drawn(word, glyphs, face);
+        RgbImage drawn = drawn(word, glyphs, faceFor(word));
         // the pipeline's own conversions: the picture to [-1, 1] (an empty mask masks nothing), the decoder's output to uint8
         FloatImage chw = MaskedImage.of(drawn, Mask.empty(drawn.width(), drawn.height()));
         FloatTensor input = new FloatTensor(chw.data(), new long[] {1, 3, chw.height(), chw.width()});

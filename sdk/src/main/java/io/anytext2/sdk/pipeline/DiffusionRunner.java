@@ -34,18 +34,11 @@ public final class DiffusionRunner {
   /**
    * The VAE encoder's moments of the last constant masked image: a generate request's masked image is
    * one value everywhere (an all −1 picture, MODEL.md §1.2 (b)), so every generate request of a size encodes the same picture
-   * and one encoder call (a full-resolution pass) can serve them all. One entry (the last such picture);
-   * shared by {@link #withSampler} copies.
+   * and one encoder call (a full-resolution pass) can serve them all. One entry (the last such picture; at first the one
+   * the stages encoded while opening, {@link ModelStages#constantAtOpen}, if any); shared by {@link #withSampler} copies.
    */
-  private final AtomicReference<ConstantMoments> constantMoments;
+  private final AtomicReference<ModelStages.ConstantPicture> constantMoments;
   private final AtomicLong encoderCalls;
-
-  private record ConstantMoments(long[] imageShape, float value, FloatTensor mean, FloatTensor logvar) {}
-
-  /** The moments the stages encoded while opening (low GPU memory), as this cache's first entry; null when none. */
-  private static ConstantMoments atOpen(ModelStages.ConstantPicture c) {
-    return c == null ? null : new ConstantMoments(c.imageShape().clone(), c.value(), c.mean(), c.logvar());
-  }
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod) {
     this(stages, text, scaleFactor, alphasCumprod, SamplerOptions.DEFAULT);
@@ -53,11 +46,11 @@ public final class DiffusionRunner {
 
   public DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
       SamplerOptions sampler) {
-    this(stages, text, scaleFactor, alphasCumprod, sampler, new AtomicReference<>(atOpen(stages.constantAtOpen())), new AtomicLong());
+    this(stages, text, scaleFactor, alphasCumprod, sampler, new AtomicReference<>(stages.constantAtOpen()), new AtomicLong());
   }
 
   private DiffusionRunner(ModelStages stages, TextConditioner text, float scaleFactor, float[] alphasCumprod,
-      SamplerOptions sampler, AtomicReference<ConstantMoments> constantMoments, AtomicLong encoderCalls) {
+      SamplerOptions sampler, AtomicReference<ModelStages.ConstantPicture> constantMoments, AtomicLong encoderCalls) {
     this.stages = stages;
     this.text = text;
     this.scaleFactor = scaleFactor;
@@ -199,7 +192,7 @@ public final class DiffusionRunner {
     float[] px = image.data();
     boolean constant = px.length > 0;
     for (int i = 1; i < px.length && constant; i++) constant = Float.floatToIntBits(px[i]) == Float.floatToIntBits(px[0]);
-    ConstantMoments c = constantMoments.get();
+    ModelStages.ConstantPicture c = constantMoments.get();
     if (constant && c != null && c.value() == px[0] && java.util.Arrays.equals(c.imageShape(), image.shape())) {
       return new FloatTensor[] {c.mean(), c.logvar()};
     }
@@ -208,7 +201,7 @@ public final class DiffusionRunner {
     Map<String, FloatTensor> p = stages.encode(Map.of(GraphNames.VAE_ENC_IN, image), constant && stages.lowGpuMemory());
     FloatTensor mean = p.get(GraphNames.VAE_ENC_OUT_MEAN);
     FloatTensor logvar = p.get(GraphNames.VAE_ENC_OUT_LOGVAR);
-    if (constant) constantMoments.set(new ConstantMoments(image.shape().clone(), px[0], mean, logvar));
+    if (constant) constantMoments.set(new ModelStages.ConstantPicture(image.shape().clone(), px[0], mean, logvar));
     return new FloatTensor[] {mean, logvar};
   }
 

@@ -2,6 +2,8 @@ package io.anytext2.sdk.pipeline;
 
 import io.anytext2.nn.pkg.GraphNames;
 import io.anytext2.nn.pkg.ModelManifest;
+import io.anytext2.sdk.prep.Mask;
+import io.anytext2.sdk.prep.MaskedImage;
 import io.anytext2.sdk.runtime.GraphStage;
 import io.anytext2.sdk.runtime.ModelPackage;
 import io.anytext2.sdk.runtime.RuntimeOptions;
@@ -36,14 +38,12 @@ public final class ModelStages implements AutoCloseable {
   private final ConstantPicture constantAtOpen;
 
   /**
-   * The VAE encoder's moments of a constant picture (every pixel and channel {@code value}, shape {@code imageShape}).
+   * The VAE encoder's moments of a constant picture (every pixel and channel {@code value}, shape {@code imageShape}), as
+   * {@link DiffusionRunner} caches them for generate requests.
    *
    * @param imageShape [1, 3, H, W]
    */
   public record ConstantPicture(long[] imageShape, float value, FloatTensor mean, FloatTensor logvar) {}
-
-  /** The value of every pixel of a generate request's masked picture: all −1 (MODEL.md §1.2 (b)). */
-  public static final float GENERATE_MASKED_VALUE = -1f;
 
   /**
    * Set to {@code true}, {@link #open} encodes the constant picture before the large graphs on any provider, as it does in
@@ -119,12 +119,12 @@ public final class ModelStages implements AutoCloseable {
     }
   }
 
+  /** Encodes a generate request's masked picture at {@code size} (what {@link MaskedImage#of} makes without a picture). */
   private static ConstantPicture encodeConstant(GraphStage encoder, int size) {
     long[] shape = {1, 3, size, size};
-    float[] px = new float[3 * size * size];
-    java.util.Arrays.fill(px, GENERATE_MASKED_VALUE);
-    Map<String, FloatTensor> out = encoder.run(Map.of(GraphNames.VAE_ENC_IN, new FloatTensor(px, shape)));
-    return new ConstantPicture(shape, GENERATE_MASKED_VALUE, out.get(GraphNames.VAE_ENC_OUT_MEAN), out.get(GraphNames.VAE_ENC_OUT_LOGVAR));
+    FloatTensor picture = new FloatTensor(MaskedImage.of(null, Mask.empty(size, size)).data(), shape);
+    Map<String, FloatTensor> out = encoder.run(Map.of(GraphNames.VAE_ENC_IN, picture));
+    return new ConstantPicture(shape, picture.data()[0], out.get(GraphNames.VAE_ENC_OUT_MEAN), out.get(GraphNames.VAE_ENC_OUT_LOGVAR));
   }
 
   /**
